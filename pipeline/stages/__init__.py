@@ -1,0 +1,1 @@
+"""The four stages, one module each: strip, segment, attribute, tag."""
