@@ -18,7 +18,7 @@ def document_from_text(
 
     Used by the evaluation (offsets must stay those of the annotated text) and by tests.
     """
-    paragraphs = []
+    paragraphs: list[Paragraph] = []
     for m in _BLOCK.finditer(text):
         block = m.group(0)
         lead = len(block) - len(block.lstrip())

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 import spacy
+import spacy.about
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -56,7 +57,7 @@ def model_info(nlp: Language) -> dict[str, str]:
     return {
         "name": f"{nlp.meta.get('lang', '')}_{nlp.meta.get('name', '')}",
         "version": str(nlp.meta.get("version", "")),
-        "spacy": spacy.__version__,
+        "spacy": spacy.about.__version__,
     }
 
 

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION: Literal["1"] = "1"
 
 ParagraphRole = Literal["title", "standfirst", "heading", "body"]
 DocFormat = Literal["text", "html", "jsonl"]
@@ -39,9 +39,7 @@ def _article_text(info: ValidationInfo) -> str | None:
     return None
 
 
-def check_span(
-    label: str, start: int, end: int, text: str, article: str | None
-) -> None:
+def check_span(label: str, start: int, end: int, text: str, article: str | None) -> None:
     """Raise ValueError unless ``text`` is what ``start``/``end`` point at."""
     if start < 0 or end < start:
         raise ValueError(f"{label}: bad offsets {start}..{end}")
