@@ -35,6 +35,8 @@ _OPENERS = frozenset({"“", "‘", "«", "‹", "(", "[", "{", "„", "‚", "�
 _STRAIGHT = frozenset({'"', "'"})
 _BULLETS = frozenset("•⁃▪●◦‣∙▸►■□")
 _PROPER_TAGS = frozenset({"NNP", "NNPS"})
+# A line ending in one of these goes on in the next line.
+_JOINERS = frozenset({",", ";", "&", "-", "–", "—", "/", "(", "“", "‘", "«"})
 
 # Words that begin sentences and are never part of a name: after an ambiguous
 # abbreviation ("in the U.S. How ...") they tell a boundary from "U.S. Government".
@@ -268,20 +270,27 @@ class _Scanner:
         doc = self.doc
         i = 0
         pending_paragraph = False
+        pending_line = False
+        last = -1
         while i < self.n:
             tok = doc[i]
             if tok.is_space:
                 if _paragraph_gap(doc, i):
                     pending_paragraph = True
+                elif "\n" in tok.text:
+                    pending_line = True
                 i += 1
                 continue
             if pending_paragraph:
                 # A sentence never spans a blank line.
                 self.mark(i)
                 self.last_marker = None
-                pending_paragraph = False
+            elif pending_line and not self.starts[i] and self.line_ends_unit(last, i):
+                self.mark(i)
             elif i != self.sent_start:
                 self.check_list_item(i)
+            pending_paragraph = pending_line = False
+            last = i
             if self.first_word == -1 and not (_is_opener(tok) or _is_bullet(tok.text)):
                 self.first_word = i
                 self.check_marker(i)
@@ -293,6 +302,23 @@ class _Scanner:
             else:
                 i += 1
         return self.starts
+
+    def line_ends_unit(self, last: int, i: int) -> bool:
+        """Whether a single line break before token ``i`` ends a heading or a list line.
+
+        Scraped text keeps one line per block (a title, a bullet, a byline), so a line that
+        ends without punctuation and a next line that starts like a sentence are two units;
+        a line ending in a comma or a line going on in lowercase is a wrapped sentence.
+        """
+        doc = self.doc
+        prev = doc[last].text if last >= 0 else ""
+        if _is_terminal(prev) or prev.endswith(".") or prev in _JOINERS:
+            return False  # the terminal rules decided already, or the sentence goes on
+        text = doc[i].text
+        if _is_bullet(text) or _bullet_led(text):
+            return True
+        w = self.word_after(i)
+        return w != -1 and _initial(doc[w].text) in {"upper", "digit"}
 
     def check_list_item(self, i: int) -> None:
         """Start a sentence at a bullet or at the next item of an inline enumerated list."""
