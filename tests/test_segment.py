@@ -60,6 +60,10 @@ ONE_SENTENCE = [
     "The meeting ran from 4:07 p.m. to 5:21 p.m. Beijing time.",
     "Acme Corp. and Smith & Co. at noon signed the deal.",
     "He holds a Ph.D. from Oxford.",
+    "He arrived at 5 p.m. Friday in Washington, D.C.",
+    "The rally in Port St. Lucie, Fla., drew thousands.",
+    "Sens. Jon Tester (D-Mont.) and David Vitter (R-La.) spoke.",
+    "It was Trump vs. Clinton at Hofstra.",
     "The U.N. Security Council met on Friday.",
     "That is JFK Jr.'s book.",
     "St. Michael's Church is on 5th st. near the light.",
@@ -110,6 +114,16 @@ TWO_SENTENCES = [
         ["“I am here.", "I will stay,” he said."],
     ),
     ("He left. “We will be back,” he said.", ["He left.", "“We will be back,” he said."]),
+    (
+        "the system “he claims he’s going to change.” She adds, “What kind of genius?”",
+        ["the system “he claims he’s going to change.”", "She adds, “What kind of genius?”"],
+    ),
+    (
+        "“They are not happy.”\nCampaign spokesman Jason Miller added, “It is wrong.”",
+        ["“They are not happy.”", "Campaign spokesman Jason Miller added, “It is wrong.”"],
+    ),
+    ("Plan B. The other plan failed.", ["Plan B.", "The other plan failed."]),
+    ("He was in the U.S. He said it was late.", ["He was in the U.S.", "He said it was late."]),
     ("He left. \"We will be back,\" he said.", ["He left.", "\"We will be back,\" he said."]),
     ("It was the U.S. economy.” Then he left.", ["It was the U.S. economy.”", "Then he left."]),
     # abbreviations that end a sentence
@@ -132,6 +146,10 @@ TWO_SENTENCES = [
     ("He was born in 1950. Then he moved.", ["He was born in 1950.", "Then he moved."]),
     # ellipses
     ("I never meant that.... She left.", ["I never meant that....", "She left."]),
+    (
+        "NATO may be obsolete.  ...  NATO was set up long ago.",
+        ["NATO may be obsolete.", "...  NATO was set up long ago."],
+    ),
     ("“We will see…” The talks ended.", ["“We will see…”", "The talks ended."]),
     # repeated and mixed marks
     ("Hello!? Is that you?", ["Hello!?", "Is that you?"]),
@@ -212,6 +230,8 @@ def test_every_token_gets_a_value_before_the_parser(nlp: Language) -> None:
         doc = nlp("Mr. Xi said “no.” He left.\n\nThe end")
     assert all(t.is_sent_start in (True, False) for t in doc)
     assert [t.text for t in doc if t.is_sent_start] == ["Mr.", "He", "The"]
+    # Running the rules again on the same tokens changes nothing.
+    assert sentence_starts(doc) == [bool(t.is_sent_start) for t in doc]
 
 
 def test_abbreviations_data() -> None:

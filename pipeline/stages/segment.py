@@ -205,6 +205,7 @@ class _Scanner:
         self.verb_seen = False
         self.last_marker: tuple[str, int] | None = None
         self.marker_at = -1
+        self.same_line = True
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -239,6 +240,8 @@ class _Scanner:
     def attribution_follows(self, w: int, period: bool) -> bool:
         """True for a short attribution after a quote: "said Smith", "Smith said", "she asked"."""
         doc = self.doc
+        if not self.same_line:
+            return False
         if doc[w].text.lower() in _CUES:
             return True
         j = w
@@ -249,8 +252,10 @@ class _Scanner:
             if low in _CUES and j > w:
                 if not period:
                     return True
+                # After a period the attribution must end the sentence (".” Smith said."):
+                # "She adds, “What ...” goes on to a new sentence.
                 after = self.next_content(j + 1)
-                return after == -1 or doc[after].text in {".", ",", ";", ":", "—", "–"}
+                return after == -1 or _is_terminal(doc[after].text)
             titled = len(tok.text) > 1 and tok.text.endswith(".") and tok.text[0].isalpha()
             if not (tok.is_alpha or titled or tok.text in {"'s", "’s", "-"}):
                 return False
@@ -360,6 +365,16 @@ class _Scanner:
         spaced_dots_after_first = 0
         while j < self.n:
             t = doc[j].text
+            if (
+                doc[j].is_space
+                and "\n" not in t
+                and j + 1 < self.n
+                and _dots(doc[j + 1].text) >= 3
+                and _is_terminal(doc[j + 1].text)
+            ):
+                # "obsolete.  ...  NATO": extra spaces before an ellipsis keep it in the cluster.
+                j += 1
+                continue
             if _is_terminal(t):
                 if not _attached(doc, j):
                     spaced_dots_after_first += _dots(t)
@@ -375,6 +390,9 @@ class _Scanner:
         w = self.word_after(k)
         if w == -1:
             return j
+        # An attribution follows its quote on the same line; after a line break a capital
+        # starts a new sentence ("...situation.”\nTrump campaign spokesman Jason Miller added,").
+        self.same_line = all("\n" not in doc[x].text for x in range(j, k))
         if self.is_boundary(i, j, k, w, closed, spaced_dots_after_first):
             self.mark(k)
         return j
