@@ -47,6 +47,7 @@ TEXT_EXTS = (".txt",)
 HTML_EXTS = (".html", ".htm")
 JSONL_EXTS = (".jsonl",)
 MAX_BYTES = 50_000_000
+SHORT_EXTRACT = 1500  # characters: below this, HTML extraction retries without favor_precision
 
 # ---------------------------------------------------------------------------------------
 # Lexicons and stoplists
@@ -414,9 +415,12 @@ _SECOND = frozenset({"you", "your", "yours", "yourself", "you're", "you’re", "
 _FIRST_PLURAL = frozenset({"we", "us", "our", "ours", "we're", "we’re", "we've", "we’ve"})
 
 
-def _appeal_score(u: Unit, lex: dict[str, frozenset[str]]) -> int:
+def _appeal_score(u: Unit, lex: dict[str, frozenset[str]]) -> float:
+    """How much a paragraph reads like an appeal to the reader (0 for quoted speech)."""
     words = u.unquoted
-    score = min(_count(words, lex["appeal"]), 3)
+    core = len({w for w in words if w in lex["appeal_core"]})
+    weak = len({w for w in words if w in lex["appeal"]})
+    score = min(core, 3) + 0.5 * min(weak, 2)
     if any(w in _SECOND for w in words):
         score += 1
     if any(w in _FIRST_PLURAL for w in words):
@@ -470,10 +474,11 @@ def _unit_rule(u: Unit, i: int, ctx: Context) -> tuple[str, str] | None:
         "newsletter" in u.lower or "newsletters" in u.lower or "inbox" in u.lower
     ) and (first in lex["cta_verbs"] or any(w in _SECOND for w in u.unquoted)):
         return "newsletter_promo", "newsletter sign-up promotion"
-    appeal = _appeal_score(u, lex)
-    if appeal >= 4 or (appeal >= 3 and first in lex["cta_verbs"]):
+    appeal = _appeal_score(u, lex) if n <= 120 else 0.0
+    edge = i < ctx.n_units * 0.2 or tail
+    if (edge and appeal >= 4) or appeal >= 5.5 or (edge and appeal >= 3 and first in lex["cta_verbs"]):
         return "donation_appeal", "appeal to readers for support, donations or subscriptions"
-    if n <= 6 and first in lex["cta_verbs"] and _count(u.lower, lex["appeal"]) >= 1:
+    if n <= 6 and first in lex["cta_verbs"] and _count(u.lower, lex["appeal_core"]) >= 1:
         return "donation_appeal", "short call to support or subscribe"
     if n <= 6 and first in lex["cta_verbs"] and not u.terminal:
         return "call_to_action", "short imperative line (button or link text)"
@@ -562,8 +567,10 @@ def classify(units: list[Unit], metadata: dict[str, Any] | None = None, html: bo
             if u.removed:
                 continue
             near = [units[j] for j in (i - 1, i + 1) if 0 <= j < n_units]
+            edge = i < n_units * 0.2 or i >= n_units * 0.6
             if any(v.rule == "donation_appeal" for v in near) and (
-                _appeal_score(u, lex) >= 2 or (u.n <= 3 and not u.terminal)
+                _appeal_score(u, lex) >= (1.5 if edge else 2.5)
+                or (u.n <= 3 and not u.terminal and not html)
             ):
                 u.rule, u.reason = "donation_appeal", "part of a block appealing to readers"
                 changed = True
@@ -680,7 +687,9 @@ def classify(units: list[Unit], metadata: dict[str, Any] | None = None, html: bo
         if not seen_bp and _body_like(u) and u.stop_density >= 0.15:
             u.role = "body"
             continue
-        if html and not seen_bp and (_body_like(u) or u.n >= 8):
+        if html:
+            # trafilatura has already cut the page's furniture: trust it past the last
+            # good paragraph (lists of dates, tables, short closing lines) unless a rule fired.
             u.role = "body"
             continue
         seen_bp = True
@@ -760,16 +769,27 @@ def _html_extract(html: str, url: str | None) -> tuple[list[str], dict[str, Any]
     """Paragraph texts and metadata (title, author, date, url, sitename) via trafilatura."""
     import trafilatura
 
-    result = trafilatura.bare_extraction(
-        html,
-        url=url,
-        favor_precision=True,
-        include_comments=False,
-        include_tables=True,
-        with_metadata=True,
-        as_dict=True,
-    )
-    if not isinstance(result, dict):
+    def run(precision: bool) -> dict[str, Any] | None:
+        result = trafilatura.bare_extraction(
+            html,
+            url=url,
+            favor_precision=precision,
+            include_comments=False,
+            include_tables=True,
+            with_metadata=True,
+            as_dict=True,
+        )
+        return result if isinstance(result, dict) else None
+
+    # Precision mode cuts more furniture, but on some layouts it keeps only a fragment:
+    # then the default mode's (much longer) text is the article.
+    result = run(True)
+    size = len((result or {}).get("text") or "")
+    if size < SHORT_EXTRACT:
+        fallback = run(False)
+        if fallback is not None and len(fallback.get("text") or "") > 2 * size:
+            result = fallback
+    if result is None:
         return [], {}
     text = result.get("text") or ""
     paras = [clean_line(p) for p in text.split("\n")]
