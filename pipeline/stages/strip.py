@@ -320,8 +320,8 @@ _RELATED_HEADER = re.compile(
 )
 _SEARCH_PROMPT = re.compile(r"(?i)^\W*(?:type|enter|press|hit)\b.{0,30}\b(?:search|enter)\b")
 _BIO = re.compile(
-    r"^(?P<name>(?:[A-Z][\w’'.-]+\s+){0,3}[A-Z][\w’'.-]+)\s+(?:is|was|has\s+been|serves\s+as|"
-    r"works\s+as|joined)\s+(?:an?|the|our|\w+'s)?\s*(?P<rest>.{0,120})"
+    r"^(?P<name>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3})\s+(?:is|was|serves\s+as|works\s+as)\s+"
+    r"(?:an?|the|our|\w+['’]s)\s+(?P<rest>(?:[\w-]+\s+){0,4}[\w-]+)"
 )
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?")
 _MONTHS = (
