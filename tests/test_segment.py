@@ -123,6 +123,8 @@ TWO_SENTENCES = [
         ["“They are not happy.”", "Campaign spokesman Jason Miller added, “It is wrong.”"],
     ),
     ("Plan B. The other plan failed.", ["Plan B.", "The other plan failed."]),
+    ("Sales rose. iPhone sales fell.", ["Sales rose.", "iPhone sales fell."]),
+    ("He left. ... Then she came back.", ["He left.", "... Then she came back."]),
     ("He was in the U.S. He said it was late.", ["He was in the U.S.", "He said it was late."]),
     ("He left. \"We will be back,\" he said.", ["He left.", "\"We will be back,\" he said."]),
     ("It was the U.S. economy.” Then he left.", ["It was the U.S. economy.”", "Then he left."]),

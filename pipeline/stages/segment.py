@@ -96,8 +96,11 @@ def _initial(text: str) -> str:
         if c.isdigit():
             return "digit"
         if c.isalpha():
-            # Letters without case (CJK, Arabic...) begin sentences like capitals do.
-            return "lower" if c.islower() else "upper"
+            # Letters without case (CJK, Arabic...) begin sentences like capitals do, and so
+            # do names written in camel case ("iPhone", "eBay").
+            if c.islower() and not any(x.isupper() for x in text[1:3]):
+                return "lower"
+            return "upper"
         if c not in "'’‘\"“”«»()[]-_#$€£@&¿¡":
             break
     return "punct"
@@ -220,12 +223,16 @@ class _Scanner:
     def word_after(self, k: int) -> int:
         """Index of the first word at or after ``k``, past opening marks; -1 when none."""
         limit = min(self.n, k + 4)
-        while k < limit and (_is_opener(self.doc[k]) or self.doc[k].is_space):
+        # An ellipsis may open a sentence ("He left. ... Then"): the word after it decides.
+        while k < limit and (
+            _is_opener(self.doc[k])
+            or self.doc[k].is_space
+            or (_dots(self.doc[k].text) >= 3 and _is_terminal(self.doc[k].text))
+        ):
             if _paragraph_gap(self.doc, k):
                 return -1
             k += 1
         return k if k < limit else -1
-
 
     def starter(self, w: int) -> bool:
         """True when word ``w`` begins sentences rather than continuing a name."""
