@@ -1,7 +1,8 @@
 """Stage strip: input dir -> documents.jsonl (decode, extract HTML, drop boilerplate).
 
 CONTRACT (used by pipeline.runner):
-    iter_documents(input_dir: Path, follow_symlinks: bool = False) -> Iterator[Document | InputError]
+    iter_documents(input_dir: Path, follow_symlinks: bool = False)
+        -> Iterator[Document | InputError]
         Walk input_dir recursively in sorted order; yield one Document per article, or an
         InputError (path relative to input_dir, message a person can act on) per bad input.
 The clean text joins paragraphs with "\n\n"; each paragraph has a role.
@@ -131,7 +132,9 @@ def decode_bytes(raw: bytes) -> tuple[str, str]:
             try:
                 return raw[len(bom) :].decode(enc), enc
             except UnicodeDecodeError as exc:
-                raise ValueError(f"starts with a {enc} byte-order mark but is not {enc}: {exc}")
+                raise ValueError(
+                    f"starts with a {enc} byte-order mark but is not {enc}: {exc}"
+                ) from exc
     for magic, what in _MAGIC:
         if raw.startswith(magic):
             raise ValueError(f"this is {what}, not text; convert it to .txt or .html first")
@@ -330,7 +333,9 @@ _MONTHS = (
 )
 _MDY = re.compile(rf"(?i)\b({_MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b")
 _DMY = re.compile(rf"(?i)\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS})\.?,?\s+(\d{{4}})\b")
-_TIME = re.compile(r"(?i)\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?(?:\s*[A-Z]{2,4})?\b")
+_TIME = re.compile(
+    r"(?i)\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?(?:\s*[A-Z]{2,4})?\b"
+)
 _BYLINE_LEAD = re.compile(
     r"(?i)^\W*(?:by|source|sources|author|authors|written\s+by|posted\s+by|published(?:\s+by)?|"
     r"updated|last\s+updated|words\s+by|reporter)\b\s*[:\-–—|]?"
@@ -476,7 +481,8 @@ def _unit_rule(u: Unit, i: int, ctx: Context) -> tuple[str, str] | None:
         return "newsletter_promo", "newsletter sign-up promotion"
     appeal = _appeal_score(u, lex) if n <= 120 else 0.0
     edge = i < ctx.n_units * 0.2 or tail
-    if (edge and appeal >= 4) or appeal >= 5.5 or (edge and appeal >= 3 and first in lex["cta_verbs"]):
+    cta = first in lex["cta_verbs"]
+    if (edge and appeal >= 4) or appeal >= 5.5 or (edge and appeal >= 3 and cta):
         return "donation_appeal", "appeal to readers for support, donations or subscriptions"
     if n <= 6 and first in lex["cta_verbs"] and _count(u.lower, lex["appeal_core"]) >= 1:
         return "donation_appeal", "short call to support or subscribe"
@@ -532,6 +538,7 @@ def _mentions_site(u: Unit, names: set[str]) -> bool:
     return any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", low) for n in names)
 
 
+_SANDWICH = "headline-like line between two boilerplate lines"
 _ATTACHED_RULES = frozenset({"caption", "photo_credit", "byline", "credit"})
 
 
@@ -623,7 +630,7 @@ def classify(units: list[Unit], metadata: dict[str, Any] | None = None, html: bo
                 if u.removed or not _headline_like(u) or u.n < 4:
                     continue
                 if is_furniture(i - 1) and is_furniture(i + 1) and i + 1 < first_good:
-                    u.rule, u.reason = "navigation", "headline-like line between two boilerplate lines"
+                    u.rule, u.reason = "navigation", _SANDWICH
                     continue
                 title_idx = i
                 break
@@ -662,7 +669,7 @@ def classify(units: list[Unit], metadata: dict[str, Any] | None = None, html: bo
         prev_bp = is_bp(i - 1)
         next_bp = is_bp(i + 1)
         if prev_bp and next_bp:
-            u.rule, u.reason = "related_links", "headline-like line between two boilerplate lines"
+            u.rule, u.reason = "related_links", _SANDWICH
         elif ctx.site_names and _mentions_site(u, ctx.site_names) and u.n <= 8:
             u.rule, u.reason = "promo", "short line naming the site itself"
         elif u.n <= 7 or u.title_ratio >= 0.6:
@@ -777,9 +784,11 @@ def _html_extract(html: str, url: str | None) -> tuple[list[str], dict[str, Any]
             include_comments=False,
             include_tables=True,
             with_metadata=True,
-            as_dict=True,
         )
-        return result if isinstance(result, dict) else None
+        if result is None or isinstance(result, dict):
+            return result
+        as_dict: dict[str, Any] = result.as_dict()
+        return as_dict
 
     # Precision mode cuts more furniture, but on some layouts it keeps only a fragment:
     # then the default mode's (much longer) text is the article.
@@ -1020,7 +1029,9 @@ def _read_raw(path: Path) -> bytes:
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError, zlib.error) as exc:
-            raise ValueError(f"truncated or corrupt gzip file ({exc}); re-download or re-compress it") from exc
+            raise ValueError(
+                f"truncated or corrupt gzip file ({exc}); re-download or re-compress it"
+            ) from exc
     return raw
 
 
@@ -1062,7 +1073,7 @@ def iter_documents(
         except ValidationError as exc:
             # A bug of ours, not of the input, but it must not stop the run.
             logger.error("%s: built an invalid Document: %s", rel, exc)
-            yield InputError(rel, f"internal error building the record: {render_validation_error(exc)}")
+            yield InputError(rel, f"internal error: {render_validation_error(exc)}")
 
 
 _META_KEYS = ("url", "outlet", "published", "title", "author", "language", "source")
@@ -1102,9 +1113,11 @@ def _jsonl_documents(rel: str, stem: str, raw: bytes) -> Iterator[Document | Inp
             continue
         raw_id = obj.get("id")
         if raw_id is not None and not isinstance(raw_id, (str, int)):
-            yield InputError(where, f"id: expected a string or integer, got {type(raw_id).__name__}")
+            kind = type(raw_id).__name__
+            yield InputError(where, f"id: expected a string or integer, got {kind}")
             continue
-        doc_id = str(raw_id).strip() if raw_id is not None and str(raw_id).strip() else f"{stem}:{lineno}"
+        given = str(raw_id).strip() if raw_id is not None else ""
+        doc_id = given or f"{stem}:{lineno}"
         metadata: dict[str, Any] = {}
         bad = False
         for key, value in obj.items():
@@ -1134,4 +1147,4 @@ def _jsonl_documents(rel: str, stem: str, raw: bytes) -> Iterator[Document | Inp
             yield InputError(where, f"{body_field}: {exc}")
         except ValidationError as exc:
             logger.error("%s: built an invalid Document: %s", where, exc)
-            yield InputError(where, f"internal error building the record: {render_validation_error(exc)}")
+            yield InputError(where, f"internal error: {render_validation_error(exc)}")
