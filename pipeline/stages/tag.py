@@ -3,15 +3,681 @@
 CONTRACT (used by pipeline.runner):
     tag(document: Document, attributions: list[Attribution], doc: spacy.tokens.Doc | None)
         -> list[Quote]
+
+Publisher: input metadata first ("outlet", mapped through the gazetteer to its canonical
+name when it knows it, else kept as given; then the "url" domain through
+``Gazetteer.by_domain``), else the article's own self-references (tag_publisher.txt) in
+strip's removed blocks, the byline and the text, else null. Outlets merely cited in the
+article ("according to Reuters") never make the publisher. A news agency's self-reference
+("© 2016 The Associated Press", "Reuters staff") is a wire credit, never the publisher.
+
+Wire: the agency credit of the article (tag_wire.txt: datelines "WASHINGTON (Reuters) -",
+"Reuters with additional editing by", "Reporting by ...; Editing by ...", "The Associated
+Press contributed to this report", "Copyright ... Associated Press", "Source: AFP",
+"— AFP"), resolved through the gazetteer and kept only when it names a news agency. Photo
+credits are never wires: removed blocks with the rules ``photo_credit`` and ``caption``
+are ignored, and a credit on a line with a photo marker (tag_photo_markers.txt) is dropped.
+"via AP" is not taken as a wire credit: in news copy it nearly always credits a picture.
+
+Via, per quote: the outlet or official channel the words were relayed through, with the
+span of its mention (the outlet's name, e.g. "CCTV"; or the channel's noun phrase, e.g. "a
+Chinese foreign ministry statement", "Russian television", "Twitter"). A mention counts only
+inside a relaying construction (tag_via.txt): "according to X", "as related by X", "was
+quoted ... by X", "X quoted/wrote/reported/said ...", "told X", "in an interview with X",
+"said on X", "wrote on X", and for official channels also "in/at a statement/briefing".
+Which quotes a via applies to -- only where the text says so:
+
+1. Same sentence: a construction applies to the quotes whose sentences (from the first
+   sentence of quote, speaker and cue to the last) contain it, outside the quoted words
+   themselves; when several quotes share the sentence it goes to the one whose cue is
+   nearest (ties: all of them, e.g. two quotes of one cue).
+2. Continuation: a quote with no cue of its own (a quote paragraph continuing the previous
+   quote) inherits the via of the quote right before it.
+3. Explicit chain: a construction that names the event it reports ("CCTV said in its report
+   on a call between the two men", "according to a readout of the meeting") carries over
+   to later quotes whose sentence refers back to that event ("in the video call", "during
+   the meeting") and that name no channel of their own.
+
+An outlet that is itself the speaker (speaker.kind == "outlet": "Bloomberg characterized
+...", "The Post reported") speaks in its own voice: nothing relays its words, so its own
+mention is not its via (via stays null unless the sentence names another channel). The
+outlet is, however, the via of a quote that its reported words contain ("Xi said ..., CCTV
+said in its report" gives Xi's quote via CCTV).
 """
 
 from __future__ import annotations
 
+import logging
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol, cast
+
 from spacy.tokens import Doc
 
-from schemas.models import Attribution, Document, Quote
+from schemas.models import Attribution, Document, OutletKind, Quote, Via
+
+log = logging.getLogger(__name__)
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+#: Removed blocks under these rules credit pictures, not the article.
+PHOTO_RULES = frozenset({"photo_credit", "caption"})
+
+#: Gazetteer kinds of official bodies: they issue channels but are not channels by themselves
+#: ("according to the Kremlin" makes the Kremlin the speaker, not a via).
+OFFICIAL_KINDS = frozenset({"official_statement", "official", "government", "official_channel"})
+
+_OUTLET_KINDS: frozenset[str] = frozenset(
+    {"news_agency", "broadcaster", "newspaper", "magazine", "online", "official_statement", "other"}
+)
+
+# A capitalised outlet name: "South China Morning Post", "The Moscow Times", "AF", "U.S. News".
+# Words stop at a full stop so that "Asia Financial. He has ..." ends at "Financial".
+_WORD = r"(?:[A-Z]\.){2,}|[A-Z][\w&'’-]*"
+NAME = (
+    rf"(?P<name>(?:[Tt]he\s+)?(?:{_WORD})"
+    rf"(?:(?:[ \t]+(?:of|and|&|for|de|du|la|on|the))*[ \t]+(?:{_WORD})){{0,6}})"
+)
+
+# Nationality adjectives: a channel issued by "the Chinese" side is the Chinese government's.
+_NATIONALITY = re.compile(r"^[A-Z][a-z]+(?:ese|ian|an|ish|ch|i|ic)$")
 
 
-def tag(document: Document, attributions: list[Attribution], doc: Doc | None) -> list[Quote]:
-    """Return each attribution with its outlet fields."""
-    raise NotImplementedError("tag stage: being built")
+class OutletEntryLike(Protocol):
+    """What the tag stage reads of a gazetteer entry (pipeline.outlets.OutletEntry)."""
+
+    @property
+    def name(self) -> str:
+        """Canonical name."""
+        ...
+
+    @property
+    def kind(self) -> str:
+        """Outlet kind: news_agency, broadcaster, newspaper, ..."""
+        ...
+
+
+class GazetteerLike(Protocol):
+    """What the tag stage reads of the gazetteer (pipeline.outlets.Gazetteer)."""
+
+    def by_domain(self, url_or_host: str) -> OutletEntryLike | None:
+        """The outlet of a URL or host name."""
+        ...
+
+    def by_name(self, name: str) -> OutletEntryLike | None:
+        """The outlet of a canonical name, alias or abbreviation."""
+        ...
+
+    def find(self, text: str) -> Sequence[tuple[int, int, OutletEntryLike]]:
+        """Non-overlapping outlet mentions in ``text``."""
+        ...
+
+
+def default_gazetteer() -> GazetteerLike:
+    """The project's outlet gazetteer (pipeline.outlets), loaded once per process."""
+    from pipeline import outlets
+
+    return cast(GazetteerLike, outlets.gazetteer())
+
+
+# ---------------------------------------------------------------------------- data files
+
+
+def _data_lines(name: str) -> list[str]:
+    """Non-blank, non-comment lines of pipeline/data/<name>."""
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return [ln.rstrip("\n") for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
+
+
+@dataclass(frozen=True)
+class CreditPattern:
+    """A self-reference or agency credit pattern from tag_publisher.txt / tag_wire.txt."""
+
+    regex: re.Pattern[str]
+    fixed: str | None
+    strength: int
+
+
+def _credit_patterns(name: str, with_strength: bool) -> tuple[CreditPattern, ...]:
+    out = []
+    for line in _data_lines(name):
+        parts = line.split("\t")
+        strength = int(parts.pop(0)) if with_strength else 2
+        fixed, source = parts[0], "\t".join(parts[1:])
+        out.append(
+            CreditPattern(
+                re.compile(source.replace("{NAME}", NAME), re.MULTILINE),
+                None if fixed == "-" else fixed,
+                strength,
+            )
+        )
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def publisher_patterns() -> tuple[CreditPattern, ...]:
+    """Self-reference patterns, strongest first (pipeline/data/tag_publisher.txt)."""
+    return _credit_patterns("tag_publisher.txt", with_strength=True)
+
+
+@lru_cache(maxsize=1)
+def wire_patterns() -> tuple[CreditPattern, ...]:
+    """Agency credit patterns (pipeline/data/tag_wire.txt)."""
+    return _credit_patterns("tag_wire.txt", with_strength=False)
+
+
+@lru_cache(maxsize=1)
+def photo_markers() -> tuple[re.Pattern[str], ...]:
+    """Markers of photo and video credits (pipeline/data/tag_photo_markers.txt)."""
+    return tuple(re.compile(p) for p in _data_lines("tag_photo_markers.txt"))
+
+
+@dataclass(frozen=True)
+class ViaRules:
+    """The compiled via constructions and channel lexicons."""
+
+    left: tuple[re.Pattern[str], ...]
+    official_left: tuple[re.Pattern[str], ...]
+    right: tuple[re.Pattern[str], ...]
+    reject: tuple[re.Pattern[str], ...]
+    official: re.Pattern[str]
+    media: tuple[tuple[re.Pattern[str], str], ...]
+    platforms: tuple[tuple[re.Pattern[str], str, str], ...]
+    event: re.Pattern[str]
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def via_rules() -> ViaRules:
+    """Load the via constructions and lexicons from pipeline/data/tag_*.txt."""
+    descr_words = _alternation(w.strip() for w in _data_lines("tag_descriptors.txt"))
+    # Descriptors: "state broadcaster", "the Russian news agency"; capitalised words are
+    # nationalities and must be followed by more words, so the outlet itself is not eaten.
+    descr = rf"(?:(?:(?i:{descr_words})|[A-Z][a-z]+)[\s-]+){{0,5}}"
+    sides: dict[str, list[re.Pattern[str]]] = {
+        "left": [],
+        "official": [],
+        "right": [],
+        "reject": [],
+    }
+    for line in _data_lines("tag_via.txt"):
+        side, source = line.split("\t", 1)
+        sides[side].append(re.compile(source.replace("{DESCR}", descr), re.IGNORECASE))
+    channels = _alternation(w.strip() for w in _data_lines("tag_channels.txt"))
+    bodies = _alternation(w.strip() for w in _data_lines("tag_official_bodies.txt"))
+    body_word = rf"(?:(?i:{bodies})|(?:[A-Z]\.){{2,}}|[A-Z][\w&-]*(?:['’]s)?)"
+    official = re.compile(
+        rf"\b(?:(?i:the|a|an|its|their|his|her|this|that)\s+)?"
+        rf"(?P<body>(?:{body_word}\s+){{0,6}})"
+        rf"(?P<noun>(?i:{channels}))(?:s|es)?\b"
+        rf"(?:\s+(?:from|by|issued\s+by|released\s+by)\s+(?:the\s+)?"
+        rf"(?P<after>(?:{_WORD})(?:\s+(?:{_WORD})){{0,4}}))?"
+    )
+    media = []
+    for line in _data_lines("tag_media.txt"):
+        noun, kind = line.split("\t")
+        adjectives = r"(?:(?:[A-Z][a-z]+|state|state-run|state-owned|state-controlled|public|"
+        adjectives += (
+            r"national|local|official|pro-[\w-]+|Kremlin-backed|Kremlin-controlled)\s+){0,3}"
+        )
+        media.append((re.compile(rf"\b{adjectives}{re.escape(noun)}\b"), kind))
+    platforms = []
+    for line in _data_lines("tag_platforms.txt"):
+        pname, kind, source = line.split("\t")
+        platforms.append((re.compile(source), pname, kind))
+    event = re.compile(
+        rf"\b(?:report|reports|readout|read-out|summary|account|statement|transcript|"
+        rf"communiqu[eé]|{channels})\s+(?:on|of|about|from)\s+(?:the\s+|a\s+|an\s+|their\s+|"
+        rf"its\s+|his\s+|her\s+)?(?:[\w-]+\s+){{0,4}}?"
+        rf"(?P<event>call|calls|meeting|meetings|talks|summit|conversation|interview|session|"
+        rf"visit|conference|phone\s+call|video\s+call|exchange|discussion|discussions)\b",
+        re.IGNORECASE,
+    )
+    return ViaRules(
+        left=tuple(sides["left"]),
+        official_left=tuple(sides["official"]),
+        right=tuple(sides["right"]),
+        reject=tuple(sides["reject"]),
+        official=official,
+        media=tuple(media),
+        platforms=tuple(platforms),
+        event=event,
+    )
+
+
+# ------------------------------------------------------------------ publisher and wire
+
+
+def _credit_sources(document: Document) -> list[str]:
+    """The texts that may carry the article's own credits, in the order they are trusted."""
+    sources = [r.text for r in document.removed if r.rule not in PHOTO_RULES]
+    if document.byline:
+        sources.append(document.byline)
+    sources.append(document.text)
+    return sources
+
+
+def _clean_name(name: str) -> str:
+    return re.sub(r"\s+", " ", name).strip(" \t.,;:!?'’\"")
+
+
+def _initials(name: str) -> str:
+    words = [w for w in re.split(r"\s+", name) if w and w.lower() not in {"the", "of", "and", "&"}]
+    return "".join(w[0] for w in words).upper()
+
+
+def _is_agency(entry: OutletEntryLike | None) -> bool:
+    return entry is not None and entry.kind == "news_agency"
+
+
+def _on_photo_line(text: str, start: int, end: int) -> bool:
+    """True when a credit at text[start:end] sits on a photo or video credit line."""
+    line_start = text.rfind("\n", 0, start) + 1
+    context = text[max(line_start, start - 40) : end]
+    return any(m.search(context) for m in photo_markers())
+
+
+def metadata_publisher(document: Document, gaz: GazetteerLike) -> str | None:
+    """The publisher the input metadata gives: its outlet, else its URL's domain."""
+    outlet = document.metadata.get("outlet")
+    if isinstance(outlet, str) and outlet.strip():
+        entry = gaz.by_name(outlet.strip())
+        return entry.name if entry is not None else outlet.strip()
+    url = document.metadata.get("url")
+    if isinstance(url, str) and url.strip():
+        entry = gaz.by_domain(url.strip())
+        if entry is not None:
+            return entry.name
+    return None
+
+
+def self_reference_publisher(document: Document, gaz: GazetteerLike) -> str | None:
+    """The publisher the article names itself (print-edition notes, bios, promos), or None."""
+    found: list[tuple[CreditPattern, str]] = []
+    for pattern in publisher_patterns():
+        for source in _credit_sources(document):
+            for m in pattern.regex.finditer(source):
+                name = pattern.fixed or _clean_name(m.group("name"))
+                if name:
+                    found.append((pattern, name))
+    strong = [name for pattern, name in found if pattern.strength >= 2]
+    for pattern, name in found:
+        entry = gaz.by_name(name)
+        if _is_agency(entry):
+            continue  # an agency's own credit is the wire, not the publisher
+        if entry is not None:
+            return entry.name
+        if pattern.strength >= 2:
+            return name
+        # A weak self-reference ("Also on AF") stands when a strong one explains it.
+        for other in strong:
+            if name == other or name == _initials(other):
+                other_entry = gaz.by_name(other)
+                return other_entry.name if other_entry is not None else other
+    return None
+
+
+def find_publisher(document: Document, gaz: GazetteerLike) -> str | None:
+    """The article's publisher: metadata, else self-references, else None."""
+    return metadata_publisher(document, gaz) or self_reference_publisher(document, gaz)
+
+
+def find_wire(document: Document, gaz: GazetteerLike) -> str | None:
+    """The news agency credited for the article, or None (photo credits never count)."""
+    for pattern in wire_patterns():
+        for source in _credit_sources(document):
+            for m in pattern.regex.finditer(source):
+                if _on_photo_line(source, m.start(), m.end()):
+                    continue
+                if pattern.fixed is not None:
+                    entry = gaz.by_name(pattern.fixed)
+                    return entry.name if entry is not None else pattern.fixed
+                entry = gaz.by_name(_clean_name(m.group("name")))
+                if entry is not None and _is_agency(entry):
+                    return entry.name
+    return None
+
+
+_HAT_TIP = re.compile(
+    rf"\b(?:[Hh]/[Tt]/?|[Hh]at [Tt]ip|HT|[Vv]ia)\s*:?\s*(?:to\s+)?{NAME}", re.MULTILINE
+)
+
+
+def find_credits(document: Document, gaz: GazetteerLike) -> list[str]:
+    """Outlets credited with a hat tip ("h/t: The Hill"): sources of the story, not wires."""
+    names: list[str] = []
+    for source in _credit_sources(document):
+        for m in _HAT_TIP.finditer(source):
+            if m.group(0)[:1] in "Vv":
+                continue  # "via X" credits pictures and embeds far more often than stories
+            name = _clean_name(m.group("name"))
+            entry = gaz.by_name(name)
+            resolved = entry.name if entry is not None else name
+            if resolved not in names:
+                names.append(resolved)
+    return names
+
+
+# -------------------------------------------------------------------------------- via
+
+
+@dataclass(frozen=True)
+class Channel:
+    """A mention of an outlet or official channel in the article text."""
+
+    start: int
+    end: int
+    name: str
+    kind: OutletKind
+    official: bool
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A channel mention inside a relaying construction: a possible via."""
+
+    channel: Channel
+    event: str | None  # the event the relayed report is about ("call"), for chains
+
+
+def _kind(raw: str) -> OutletKind:
+    return cast(OutletKind, raw) if raw in _OUTLET_KINDS else "other"
+
+
+def _overlaps(a0: int, a1: int, b0: int, b1: int) -> bool:
+    return a0 < b1 and b0 < a1
+
+
+def _title(words: str) -> str:
+    """'chinese foreign ministry' -> 'Chinese Foreign Ministry' (capitals kept)."""
+    return " ".join(w if w[:1].isupper() else w[:1].upper() + w[1:] for w in words.split())
+
+
+_GENERIC_BODY = frozenset(
+    {
+        "joint", "official", "written", "brief", "formal", "separate", "later", "earlier", "new",
+        "latest", "final", "full", "initial", "lengthy", "short", "terse", "two-page",
+        "one-page", "the", "a", "an", "its", "their", "his", "her", "this", "that",
+    }
+)  # fmt: skip
+
+
+def _official_name(body: str, after: str | None, noun: str, gaz: GazetteerLike) -> str:
+    """The issuing body of an official channel: 'Chinese Foreign Ministry', 'White House'."""
+    words = [w for w in body.split() if w.lower() not in _GENERIC_BODY]
+    if words:
+        words[-1] = re.sub(r"['’]s$", "", words[-1])
+        phrase = " ".join(words)
+        entry = gaz.by_name(phrase)
+        if entry is not None:
+            return entry.name
+        if len(words) == 1 and _NATIONALITY.match(words[0]):
+            return f"{words[0]} government"
+        return _title(phrase)
+    if after:
+        entry = gaz.by_name(after)
+        return entry.name if entry is not None else _clean_name(after)
+    return noun.lower()
+
+
+def find_channels(text: str, gaz: GazetteerLike) -> list[Channel]:
+    """Every outlet, platform, generic medium and official channel mentioned in ``text``."""
+    rules = via_rules()
+    official: list[Channel] = []
+    for m in rules.official.finditer(text):
+        body, after = m.group("body"), m.group("after")
+        name = _official_name(body, after, m.group("noun"), gaz)
+        official.append(Channel(m.start(), m.end(), name, "official_statement", True))
+    outlets: list[Channel] = []
+    for start, end, entry in gaz.find(text):
+        if entry.kind in OFFICIAL_KINDS:
+            continue  # a body, not a channel: it only counts inside an official channel
+        outlets.append(Channel(start, end, entry.name, _kind(entry.kind), False))
+    platforms = [
+        Channel(m.start(), m.end(), pname, _kind(kind), False)
+        for rx, pname, kind in rules.platforms
+        for m in rx.finditer(text)
+    ]
+    media: list[Channel] = []
+    named_starts = {c.start for c in outlets}
+    for rx, kind in rules.media:
+        for m in rx.finditer(text):
+            # "state broadcaster CCTV": the generic words only describe the named outlet.
+            rest = re.match(r"[\s,]*(?:the\s+)?", text[m.end() :])
+            if rest is not None and m.end() + rest.end() in named_starts:
+                continue
+            mention = re.sub(r"^(?i:the|a|an)\s+", "", m.group(0))
+            media.append(Channel(m.end() - len(mention), m.end(), mention, _kind(kind), False))
+    # Earlier groups win overlaps: an official channel's own words are not separate outlets.
+    chosen: list[Channel] = []
+    for group in (official, outlets, platforms, media):
+        for ch in sorted(group, key=lambda c: (c.start, -c.end)):
+            if not any(_overlaps(ch.start, ch.end, o.start, o.end) for o in chosen):
+                chosen.append(ch)
+    return sorted(chosen, key=lambda c: (c.start, c.end))
+
+
+def find_candidates(text: str, channels: Iterable[Channel]) -> list[Candidate]:
+    """The channel mentions that a relaying construction makes a possible via."""
+    rules = via_rules()
+    out: list[Candidate] = []
+    for ch in channels:
+        before = text[max(0, ch.start - 160) : ch.start]
+        after = text[ch.end : ch.end + 160]
+        if any(rx.match(after) for rx in rules.reject):
+            continue
+        lefts = rules.left + (rules.official_left if ch.official else ())
+        relayed = any(rx.search(before) for rx in lefts) or any(
+            rx.match(after) for rx in rules.right
+        )
+        if not relayed:
+            continue
+        # The reported event must be the mention's own ("CCTV said in its report on a
+        # call", "a readout of the meeting"), not one named later in the sentence.
+        tail = text[ch.start : ch.end + 60]
+        ev = rules.event.search(tail)
+        own = ev is not None and ev.start() <= ch.end - ch.start + 30
+        event = re.sub(r"^.*\s", "", ev.group("event").lower()) if ev and own else None
+        out.append(Candidate(ch, event))
+    return out
+
+
+# -------------------------------------------------------------------------- sentences
+
+_ABBREV = frozenset(
+    {
+        "mr", "mrs", "ms", "dr", "st", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "jr",
+        "sr", "prof", "no", "vs", "v", "rev", "capt", "cmdr", "adm", "maj", "pres", "sec",
+        "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+        "inc", "co", "corp", "ltd", "u.s", "u.k", "u.n", "e.g", "i.e", "mich", "calif", "fla",
+        "n.y", "d.c", "mass", "wash", "ariz", "nev", "ore", "pa", "va", "ga", "ill", "tex",
+    }
+)  # fmt: skip
+_SPLIT = re.compile(r"[.!?…]+[”\"’')\]]*\s+(?=[“\"‘'(\[]?[A-Z0-9])")
+
+
+def _text_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans by punctuation and line breaks, for when no parse is at hand."""
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text):
+        start = line.start()
+        for m in _SPLIT.finditer(line.group(0)):
+            word = re.search(r"([\w.]+)[.!?…]*$", line.group(0)[: m.start() + 1])
+            if word is not None and (
+                word.group(1).rstrip(".").lower() in _ABBREV or len(word.group(1).rstrip(".")) == 1
+            ):
+                continue
+            spans.append((start, line.start() + m.end()))
+            start = line.start() + m.end()
+        if start < line.end():
+            spans.append((start, line.end()))
+    return spans
+
+
+def sentence_spans(text: str, doc: Doc | None) -> list[tuple[int, int]]:
+    """Sentence spans from the parse when there is one, else from punctuation."""
+    if doc is not None and doc.has_annotation("SENT_START"):
+        return [(s.start_char, s.end_char) for s in doc.sents]
+    return _text_sentences(text)
+
+
+def _window(spans: Sequence[tuple[int, int]], lo: int, hi: int) -> tuple[int, int]:
+    """From the start of the sentence holding ``lo`` to the end of the one holding ``hi``."""
+    start, end = lo, hi
+    for s0, s1 in spans:
+        if s0 <= lo < s1 or (s0 <= lo and lo == s1):
+            start = min(start, s0)
+        if s0 <= max(hi - 1, lo) < s1:
+            end = max(end, s1)
+    return start, end
+
+
+# ------------------------------------------------------------------------ assignment
+
+
+def _parts(a: Attribution) -> list[tuple[int, int]]:
+    spans = [(a.start, a.end)]
+    if a.speaker is not None:
+        spans.append((a.speaker.start, a.speaker.end))
+    if a.cue is not None:
+        spans.append((a.cue.start, a.cue.end))
+    return spans
+
+
+def _anchor(a: Attribution) -> tuple[int, int]:
+    if a.cue is not None:
+        return a.cue.start, a.cue.end
+    if a.speaker is not None:
+        return a.speaker.start, a.speaker.end
+    return a.start, a.end
+
+
+def _distance(a0: int, a1: int, b0: int, b1: int) -> int:
+    return max(0, b0 - a1, a0 - b1)
+
+
+def _within(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
+    return outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
+def _eligible(c: Channel, a: Attribution, attributions: Sequence[Attribution]) -> bool:
+    """May ``c`` be the via of ``a`` (the sentence test aside)?"""
+    if _overlaps(c.start, c.end, a.start, a.end):
+        return False  # part of the quoted words, not of their relaying
+    sp = a.speaker
+    if not c.official and sp is not None and sp.kind == "outlet":
+        if _overlaps(c.start, c.end, sp.start, sp.end) or c.name == sp.name:
+            return False  # an outlet speaking in its own voice is not relayed by itself
+    for b in attributions:
+        if b is a:
+            continue
+        inside_b = _within((a.start, a.end), (b.start, b.end))
+        if _within((c.start, c.end), (b.start, b.end)) and not inside_b:
+            return False  # the construction belongs to someone else's quoted words
+        bs = b.speaker
+        if (
+            not c.official
+            and bs is not None
+            and bs.kind == "outlet"
+            and _overlaps(c.start, c.end, bs.start, bs.end)
+            and not inside_b
+        ):
+            return False  # another quote's outlet speaker, whose words do not contain ours
+    return True
+
+
+def _via(c: Channel, text: str) -> Via:
+    return Via(name=c.name, kind=c.kind, text=text[c.start : c.end], start=c.start, end=c.end)
+
+
+def assign_vias(
+    text: str,
+    attributions: Sequence[Attribution],
+    candidates: Sequence[Candidate],
+    spans: Sequence[tuple[int, int]],
+) -> list[Channel | None]:
+    """The via channel of each attribution, by the three rules of the module docstring."""
+    windows = []
+    for a in attributions:
+        parts = _parts(a)
+        windows.append(_window(spans, min(p[0] for p in parts), max(p[1] for p in parts)))
+    # Rule 1: same sentence, nearest cue.
+    owned: list[list[tuple[int, Candidate]]] = [[] for _ in attributions]
+    for cand in candidates:
+        c = cand.channel
+        scored = []
+        for i, a in enumerate(attributions):
+            w0, w1 = windows[i]
+            if not _within((c.start, c.end), (w0, w1)) or not _eligible(c, a, attributions):
+                continue
+            scored.append((_distance(c.start, c.end, *_anchor(a)), i))
+        if scored:
+            best = min(d for d, _ in scored)
+            for d, i in scored:
+                if d == best:
+                    owned[i].append((d, cand))
+    chosen: list[Candidate | None] = [
+        min(o, key=lambda x: (x[0], x[1].channel.start))[1] if o else None for o in owned
+    ]
+    result: list[Channel | None] = [c.channel if c else None for c in chosen]
+    # Rules 2 and 3, in reading order.
+    order = sorted(
+        range(len(attributions)), key=lambda i: (attributions[i].start, attributions[i].end)
+    )
+    chain: Candidate | None = None
+    prev: int | None = None
+    for i in order:
+        a = attributions[i]
+        own = chosen[i]
+        if own is not None:
+            if own.event is not None:
+                chain = own
+        elif prev is not None and a.cue is None and result[prev] is not None:
+            result[i] = result[prev]  # rule 2: a cue-less continuation of the previous quote
+        elif chain is not None and chain.event is not None:
+            w0, w1 = windows[i]
+            refers = re.compile(
+                rf"\b(?:the|that|this|their|its|same)\s+(?:[\w-]+\s+){{0,2}}{chain.event}s?\b",
+                re.IGNORECASE,
+            )
+            if chain.channel.end <= a.start and refers.search(text[w0:w1]):
+                result[i] = chain.channel  # rule 3: the text names the reported event again
+        prev = i
+    return result
+
+
+# ------------------------------------------------------------------------------- stage
+
+
+def tag(
+    document: Document,
+    attributions: list[Attribution],
+    doc: Doc | None,
+    gaz: GazetteerLike | None = None,
+) -> list[Quote]:
+    """Return each attribution with its outlet fields (publisher, wire, via)."""
+    g = gaz if gaz is not None else default_gazetteer()
+    text = document.text
+    publisher = find_publisher(document, g)
+    wire = find_wire(document, g)
+    candidates = find_candidates(text, find_channels(text, g))
+    spans = sentence_spans(text, doc)
+    vias = assign_vias(text, attributions, candidates, spans)
+    quotes = []
+    for a, channel in zip(attributions, vias, strict=True):
+        via = _via(channel, text) if channel is not None else None
+        record = a.model_dump() | {
+            "outlet": {
+                "publisher": publisher,
+                "wire": wire,
+                "via": via.model_dump() if via is not None else None,
+            }
+        }
+        quotes.append(Quote.model_validate(record, context={"text": text}))
+    return quotes
