@@ -71,6 +71,11 @@ ONE_SENTENCE = [
     "Russian President Vladimir V. Putin spoke on Wednesday.",
     "John F. Kennedy was president.",
     "The novel by J. R. R. Tolkien sold well.",
+    "Mr. Trump assailed a federal judge, Gonzalo P. Curiel, on Friday.",
+    "Gov. Dannel P. Malloy of Connecticut spoke.",
+    "At the debate in Brooklyn -Mrs. Clinton said she would sign it.",
+    "It was the first weekly loss for the S.&P. 500 this year.",
+    "Le Pen voiced support for U.S. Republican presidential candidate Donald Trump.",
     # numbers
     "Inflation rose 3.5 percent in March.",
     "She has $100.00 in her bag.",

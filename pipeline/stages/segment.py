@@ -34,7 +34,9 @@ _OPENERS = frozenset({"“", "‘", "«", "‹", "(", "[", "{", "„", "‚", "�
 # Straight marks open or close depending on the spacing around them.
 _STRAIGHT = frozenset({'"', "'"})
 _BULLETS = frozenset("•⁃▪●◦‣∙▸►■□")
-_PROPER_TAGS = frozenset({"NNP", "NNPS"})
+# Capitalised words with these tags continue a name after an abbreviation or an initial
+# ("U.S. Government", "U.S. Republican candidate", "Gonzalo P. Curiel", "S.&P. 500").
+_NAME_TAGS = frozenset({"NNP", "NNPS", "NN", "JJ", "CD"})
 # A line ending in one of these goes on in the next line.
 _JOINERS = frozenset({",", ";", "&", "-", "–", "—", "/", "(", "“", "‘", "«"})
 
@@ -160,7 +162,7 @@ def _is_acronym(word: str) -> bool:
     """True for dotted acronyms such as U.S, a.m, Ph.D, J.R.R (the final period removed)."""
     if "." not in word or len(word) > 16:
         return False
-    return all(0 < len(p) <= 3 and p.isalpha() for p in word.split("."))
+    return all(0 < len(p) <= 3 and p.replace("&", "").isalpha() for p in word.split("."))
 
 
 def _marker_value(word: str) -> int | None:
@@ -242,7 +244,7 @@ class _Scanner:
             return True
         if not self.tagged:
             return False
-        return tok.tag_ not in _PROPER_TAGS and tok.tag_ != "CD"
+        return tok.tag_ not in _NAME_TAGS
 
     def attribution_follows(self, w: int, period: bool) -> bool:
         """True for a short attribution after a quote: "said Smith", "Smith said", "she asked"."""
@@ -446,10 +448,14 @@ class _Scanner:
 
     def after_period(self, i: int, w: int, case: str) -> bool:
         doc = self.doc
-        word = _word_before(doc, i)
-        low = word.lower()
-        kind = self.abbrev.get(low)
+        # Marks glued before the word are not part of it ("-Mrs.", "“Mr.").
+        word = _word_core(_word_before(doc, i))
         word_index = i - 1 if doc[i].text == "." else i
+        if len(word) == 1 and word.isalpha() and word.isupper():
+            # An initial ("Vladimir V. Putin", "Joseph P. Kahn") unless a sentence plainly
+            # starts after it ("you and I. Did").
+            return case == "upper" and self.starter(w) and not _is_single_initial(doc[w].text)
+        kind = self.abbrev.get(word.lower())
         if kind == "prefix":
             return False
         if kind == "number":
@@ -459,9 +465,6 @@ class _Scanner:
             return False
         if _is_number(word):
             return True
-        if len(word) == 1 and word.isalpha() and word.isupper():
-            # An initial ("Vladimir V. Putin") unless a sentence plainly starts after it.
-            return case == "upper" and self.starter(w) and not _is_single_initial(doc[w].text)
         if kind == "other" or _is_acronym(word):
             return (
                 case == "upper"
@@ -469,6 +472,14 @@ class _Scanner:
                 and (self.verb_seen or not self.tagged)
             )
         return True
+
+
+def _word_core(word: str) -> str:
+    """The letters, digits and inner periods that end ``word`` ("PARTY’“Mr" -> "Mr")."""
+    n = len(word)
+    while n > 0 and (word[n - 1].isalnum() or word[n - 1] in ".&°"):
+        n -= 1
+    return word[n:]
 
 
 def _is_single_initial(text: str) -> bool:
