@@ -264,8 +264,8 @@ def _headline_like(u: Unit) -> bool:
 
 
 def _body_like(u: Unit) -> bool:
-    """A line shaped like article prose: a sentence with terminal punctuation."""
-    return u.terminal and u.n >= 4
+    """A line shaped like article prose: a sentence, or a long run of stopword-rich words."""
+    return (u.terminal and u.n >= 4) or (u.n >= 15 and u.stop_density >= 0.25)
 
 
 def _good(u: Unit) -> bool:
@@ -308,7 +308,6 @@ _NAME_SLASH_AGENCY = re.compile(
     r"(?:[A-Z][\w’'.-]*[a-z]\s*/\s*(?:[A-Z][\w.-]*)(?:\s+[A-Z][\w.-]*)*)\s*[.)]?\s*$"
 )
 _VIA_AGENCY = re.compile(r"\bvia\s+[A-Z][A-Z&.]{1,}(?:\b|$)")
-_SHOUT = re.compile(r"(?:\b[A-Z]{2,}[A-Z'’-]*\b[\s,:;-]*){6,}")
 _PROMO = re.compile(
     r"(?i)^\W*(?:also|more|read\s+also|see\s+also|related|recommended|trending|popular|latest|"
     r"further\s+reading|most\s+read|editor'?s'?\s+picks?|watch|listen|read|see)"
@@ -451,7 +450,7 @@ def _unit_rule(u: Unit, i: int, ctx: Context) -> tuple[str, str] | None:
     if n <= 60 and not u.text.startswith(("“", '"')):
         if _PHOTO_LABEL.search(text) and not _good_sentence_before_label(text):
             return _caption_or_credit(u)
-        if _VIA_AGENCY.search(text) or _NAME_SLASH_AGENCY.search(text) or _SHOUT.search(text):
+        if _VIA_AGENCY.search(text) or _NAME_SLASH_AGENCY.search(text):
             if not text.rstrip().endswith(("?",)) and (n <= 6 or _has_photo_shape(u)):
                 return _caption_or_credit(u)
         if n <= 8 and _PHOTO_COURTESY.search(text):
@@ -558,8 +557,10 @@ def classify(units: list[Unit], metadata: dict[str, Any] | None = None, html: bo
         if hit:
             u.rule, u.reason = hit
 
-    # 2. Bylines and datelines near the top.
+    # 2. Bylines and datelines near the top, before the first good paragraph.
     for u in units[: min(n_units, 8)]:
+        if _good(u):
+            break
         if u.removed:
             continue
         parsed = parse_byline(u.text)
@@ -642,7 +643,7 @@ def classify(units: list[Unit], metadata: dict[str, Any] | None = None, html: bo
                 u.role = "title"
             elif title_idx is not None and i > title_idx and (u.bullet or u.n >= 8):
                 u.role = "standfirst"
-            elif title_idx is None and u.n >= 8 and (u.bullet or _body_like(u)):
+            elif title_idx is None and u.n >= 8 and (u.bullet or not _headline_like(u)):
                 u.role = "standfirst" if u.bullet else "body"
             elif u.n <= 4 and u.title_ratio >= 0.99:
                 u.rule, u.reason = "topic_tags", "short title-case label before the article body"
@@ -672,9 +673,7 @@ def classify(units: list[Unit], metadata: dict[str, Any] | None = None, html: bo
             u.rule, u.reason = "related_links", _SANDWICH
         elif ctx.site_names and _mentions_site(u, ctx.site_names) and u.n <= 8:
             u.rule, u.reason = "promo", "short line naming the site itself"
-        elif u.n <= 7 or u.title_ratio >= 0.6:
-            u.role = "heading"
-        elif html:
+        elif u.n <= 7 or u.title_ratio >= 0.6 or html or not _link_shaped(u):
             u.role = "heading"
         else:
             u.rule, u.reason = (
@@ -682,7 +681,8 @@ def classify(units: list[Unit], metadata: dict[str, Any] | None = None, html: bo
                 "sentence-case headline inside the body: an inline link to another story",
             )
 
-    # Tail: prose right after the last good paragraph stays; the rest is furniture.
+    # Tail: prose after the last good paragraph stays until a rule has fired there (a
+    # credit, a link list, a form...); after that, whatever is not caught is furniture.
     seen_bp = False
     after_related = False
     for i in range(last_good + 1, n_units):
@@ -691,21 +691,54 @@ def classify(units: list[Unit], metadata: dict[str, Any] | None = None, html: bo
             seen_bp = True
             after_related = after_related or u.rule in ("related_links", "promo")
             continue
-        if not seen_bp and _body_like(u) and u.stop_density >= 0.15:
-            u.role = "body"
-            continue
         if html:
             # trafilatura has already cut the page's furniture: trust it past the last
             # good paragraph (lists of dates, tables, short closing lines) unless a rule fired.
             u.role = "body"
             continue
-        seen_bp = True
+        if not seen_bp:
+            later = _next_kept(units, i)
+            if _body_like(u) and u.stop_density >= 0.15:
+                u.role = "body"
+                continue
+            if later is not None and _body_like(later):
+                u.role = "heading" if _headline_like(u) and u.n <= 12 else "body"
+                continue
+            if any(_body_like(v) for v in _kept_run(units, i + 1)):
+                u.role = "body"
+                continue
         if ctx.site_names and _mentions_site(u, ctx.site_names):
             u.rule, u.reason = "site_footer", "footer line naming the site itself"
         elif after_related and _headline_like(u):
             u.rule, u.reason = "related_links", "headline in a list of links to other stories"
         else:
             u.rule, u.reason = "footer", "page furniture after the article's last paragraph"
+
+
+def _link_shaped(u: Unit) -> bool:
+    """A plain headline: no quotes, handles, URLs or brackets (those are tweets or quotes)."""
+    return (
+        not re.search(r"[\"“”«»@()\[\]]|https?:|www\.|pic\.", u.text)
+        and u.n <= 16
+        and u.text[:1].isupper()
+        and u.text.count(",") <= 1
+    )
+
+
+def _next_kept(units: list[Unit], i: int) -> Unit | None:
+    for v in units[i + 1 :]:
+        if v.removed:
+            return None
+        return v
+    return None
+
+
+def _kept_run(units: list[Unit], start: int) -> Iterator[Unit]:
+    """Units from ``start`` up to the next removed one."""
+    for v in units[start:]:
+        if v.removed:
+            return
+        yield v
 
 
 # ---------------------------------------------------------------------------------------
