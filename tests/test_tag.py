@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -76,7 +78,9 @@ class FakeGazetteer:
                 return e
         return None
 
-    def find(self, text: str) -> list[tuple[int, int, Entry]]:
+    def find(
+        self, text: str, include_weak: bool = False, context: Iterable[Any] = ()
+    ) -> list[tuple[int, int, Entry]]:
         """Mentions of names and aliases, case-sensitive."""
         return [
             (m.start(), m.end(), self.names[m.group(0).lower()]) for m in self.rx.finditer(text)

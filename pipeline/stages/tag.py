@@ -53,7 +53,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
 from spacy.tokens import Doc
 
@@ -111,8 +111,10 @@ class GazetteerLike(Protocol):
         """The outlet of a canonical name, alias or abbreviation."""
         ...
 
-    def find(self, text: str) -> Sequence[tuple[int, int, OutletEntryLike]]:
-        """Non-overlapping outlet mentions in ``text``."""
+    def find(
+        self, text: str, include_weak: bool = False, context: Iterable[Any] = ()
+    ) -> Sequence[tuple[int, int, OutletEntryLike]]:
+        """Non-overlapping outlet mentions in ``text`` (weak forms for supported outlets)."""
         ...
 
 
@@ -345,7 +347,7 @@ def find_wire(document: Document, gaz: GazetteerLike) -> str | None:
 
 
 _HAT_TIP = re.compile(
-    rf"\b(?:[Hh]/[Tt]/?|[Hh]at [Tt]ip|HT|[Vv]ia)\s*:?\s*(?:to\s+)?{NAME}", re.MULTILINE
+    rf"\b(?:[Hh]/[Tt]/?|[Hh]at [Tt]ip|HT\b|[Vv]ia)\s*:?\s*(?:to\s+)?{NAME}", re.MULTILINE
 )
 
 
@@ -426,7 +428,7 @@ def _official_name(body: str, after: str | None, noun: str, gaz: GazetteerLike) 
     return noun.lower()
 
 
-def find_channels(text: str, gaz: GazetteerLike) -> list[Channel]:
+def find_channels(text: str, gaz: GazetteerLike, publisher: str | None = None) -> list[Channel]:
     """Every outlet, platform, generic medium and official channel mentioned in ``text``."""
     rules = via_rules()
     official: list[Channel] = []
@@ -435,7 +437,10 @@ def find_channels(text: str, gaz: GazetteerLike) -> list[Channel]:
         name = _official_name(body, after, m.group("noun"), gaz)
         official.append(Channel(m.start(), m.end(), name, "official_statement", True))
     outlets: list[Channel] = []
-    for start, end, entry in gaz.find(text):
+    # Weak forms ("the Post", "the Times") count for outlets the article supports: those it
+    # names in full, and its own publisher ("he told the Post" in a Post article).
+    own = gaz.by_name(publisher) if publisher else None
+    for start, end, entry in gaz.find(text, include_weak=True, context=[own] if own else []):
         if entry.kind in OFFICIAL_KINDS:
             continue  # a body, not a channel: it only counts inside an official channel
         outlets.append(Channel(start, end, entry.name, _kind(entry.kind), False))
@@ -666,7 +671,7 @@ def tag(
     text = document.text
     publisher = find_publisher(document, g)
     wire = find_wire(document, g)
-    candidates = find_candidates(text, find_channels(text, g))
+    candidates = find_candidates(text, find_channels(text, g, publisher))
     spans = sentence_spans(text, doc)
     vias = assign_vias(text, attributions, candidates, spans)
     quotes = []
