@@ -128,6 +128,14 @@ TWO_SENTENCES = [
         ["“They are not happy.”", "Campaign spokesman Jason Miller added, “It is wrong.”"],
     ),
     ("Plan B. The other plan failed.", ["Plan B.", "The other plan failed."]),
+    (
+        "“I never said that.” Asked if he meant it, he shrugged.",
+        ["“I never said that.”", "Asked if he meant it, he shrugged."],
+    ),
+    (
+        "''Can we win Illinois?'' Mr. Manafort asked. ''Ohio?''",
+        ["''Can we win Illinois?'' Mr. Manafort asked.", "''Ohio?''"],
+    ),
     ("Sales rose. iPhone sales fell.", ["Sales rose.", "iPhone sales fell."]),
     ("He left. ... Then she came back.", ["He left.", "... Then she came back."]),
     ("He was in the U.S. He said it was late.", ["He was in the U.S.", "He said it was late."]),

@@ -29,10 +29,10 @@ COMPONENT = "quotetrail_sentences"
 
 # Characters that end a sentence, alone or in runs ("?!", "....", "…").
 _TERMINAL_CHARS = frozenset(".?!…‽。！？")
-_CLOSERS = frozenset({"”", "’", "»", "›", ")", "]", "}", "」", "』", "''"})
+_CLOSERS = frozenset({"”", "’", "»", "›", ")", "]", "}", "」", "』"})
 _OPENERS = frozenset({"“", "‘", "«", "‹", "(", "[", "{", "„", "‚", "「", "『", "``", "`"})
 # Straight marks open or close depending on the spacing around them.
-_STRAIGHT = frozenset({'"', "'"})
+_STRAIGHT = frozenset("\"'")
 _BULLETS = frozenset("•⁃▪●◦‣∙▸►■□")
 # Capitalised words with these tags continue a name after an abbreviation or an initial
 # ("U.S. Government", "U.S. Republican candidate", "Gonzalo P. Curiel", "S.&P. 500").
@@ -113,15 +113,20 @@ def _attached(doc: Doc, i: int) -> bool:
     return i > 0 and not doc[i - 1].whitespace_ and not doc[i - 1].is_space
 
 
+def _is_straight(text: str) -> bool:
+    """Straight marks, alone or doubled as some newspapers write them ("''")."""
+    return 0 < len(text) <= 3 and all(c in _STRAIGHT for c in text)
+
+
 def _is_closer(doc: Doc, i: int) -> bool:
     text = doc[i].text
     if text in _CLOSERS:
         return True
-    return text in _STRAIGHT and _attached(doc, i)
+    return _is_straight(text) and _attached(doc, i)
 
 
 def _is_opener(tok: Token) -> bool:
-    return tok.text in _OPENERS or tok.text in _STRAIGHT
+    return tok.text in _OPENERS or _is_straight(tok.text)
 
 
 def _is_bullet(text: str) -> bool:
@@ -147,7 +152,7 @@ def _word_before(doc: Doc, i: int) -> str:
     j = i
     while j > 0 and _attached(doc, j) and len(parts) < _MAX_WORD_PARTS:
         prev = doc[j - 1].text
-        if prev in _OPENERS or prev in _STRAIGHT or _is_terminal(prev) or prev in _CLOSERS:
+        if prev in _OPENERS or _is_straight(prev) or _is_terminal(prev) or prev in _CLOSERS:
             break
         parts.append(prev)
         j -= 1
@@ -251,8 +256,8 @@ class _Scanner:
         doc = self.doc
         if not self.same_line:
             return False
-        if doc[w].text.lower() in _CUES:
-            return True
+        # A capitalised cue opens a new sentence ("...fees.” Asked if he ..."); "said Smith"
+        # in lowercase never gets here.
         j = w
         words = 0
         while j < self.n and words < _MAX_ATTRIBUTION_WORDS:
