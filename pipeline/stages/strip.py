@@ -285,6 +285,10 @@ _CREDIT = re.compile(
     r"compiled|produced|translated|translation|research|graphics|fact-checking|"
     r"contributed reporting)\s+by\b"
 )
+_CREDIT_LABEL = re.compile(
+    r"(?i)^\W*(?:(?:additional\s+)?reporting|contributing|contributors?|with\s+(?:\w+\s+){0,3}wires?|"
+    r"wire\s+services?|(?:content\s+)?provided\s+by|compiled\s+by|courtesy\s+of)\b"
+)
 _WIRE_CREDIT = re.compile(
     r"(?i)^\W*[A-Z][\w.&' -]{1,40}?\s+(?:with|and)\s+(?:additional\s+)?(?:reporting|editing|"
     r"writing|input)\b"
@@ -317,9 +321,29 @@ _RELATED_HEADER = re.compile(
     r"(?i)^\W*(?:(?:read|see|view|show|load|find)\s+(?:more|also|next|all)|more\s+(?:from|on|in|"
     r"stories|news|articles|coverage|about|like\s+this)|related(?:\s+\w+){0,2}|"
     r"recommended(?:\s+\w+){0,2}|you\s+(?:may|might)\s+also\s+(?:like|enjoy)|further\s+reading|"
-    r"most\s+(?:read|popular|viewed)|trending(?:\s+\w+){0,2}|latest(?:\s+\w+){0,2}|"
+    r"most\s+(?:read|popular|viewed|shared)(?:\s+\w+){0,3}|trending(?:\s+\w+){0,2}|"
+    r"latest(?:\s+\w+){0,2}|don['’]?t\s+miss|editors?['’]?s?\s+picks?|"
     r"top\s+stories|what\s+to\s+read\s+next|in\s+case\s+you\s+missed\s+it)\W*$"
 )
+_COPYRIGHT = re.compile(
+    r"(?i)^\W*(?:copyright|©|\(c\))|all\s+rights\s+reserved|\bnon-commercial\s+use\b|"
+    r"\bmay\s+not\s+be\s+(?:published|reproduced|redistributed|rewritten)\b"
+)
+_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?<![\w@])@\w{2,}|https?://\S+|www\.\S+|\b\w+\.com/\S+")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+_TWEET_SIGNATURE = re.compile(r"\(@\w+\)\s+\w+\.?\s+\d{1,2},\s+\d{4}")
+_CONTACT_WORDS = frozenset(
+    "email e-mail reach reached contact tip tips follow twitter facebook instagram write".split()
+)
+_SOCIAL = frozenset(
+    "twitter facebook instagram youtube linkedin tiktok threads mastodon bluesky telegram "
+    "whatsapp podcast podcasts rss itunes spotify".split()
+)
+_CONTRIBUTED = re.compile(
+    r"(?i)\bcontributed\s+(?:reporting|research|to\s+this\s+(?:report|story|article))\b"
+)
+_CLICK_HERE = re.compile(r"(?i)\b(?:click|tap)\s+(?:here|the\s+link|below)\b")
+_BRACKET_LABEL = re.compile(r"\[[A-Z][A-Z ]{2,}\]\W*$")
 _SEARCH_PROMPT = re.compile(r"(?i)^\W*(?:type|enter|press|hit)\b.{0,30}\b(?:search|enter)\b")
 _BIO = re.compile(
     r"^(?P<name>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3})\s+(?:is|was|serves\s+as|works\s+as)\s+"
@@ -441,7 +465,12 @@ def _unit_rule(u: Unit, i: int, ctx: Context) -> tuple[str, str] | None:
     tail = i >= ctx.n_units * 0.6
     if n == 0:
         return "empty", "no words (punctuation or symbols only)"
-    if n <= 40 and (_CREDIT.search(text) or (n <= 14 and _WIRE_CREDIT.match(text))):
+    if n <= 40 and (
+        _CREDIT.search(text)
+        or (n <= 14 and _WIRE_CREDIT.match(text))
+        or (n <= 10 and not u.terminal and _CREDIT_LABEL.match(text))
+        or (n <= 10 and _CREDIT_LABEL.match(text) and tail)
+    ):
         return "credit", "wire or staff credit ('... by <name>') naming who reported or edited"
     if n <= 60 and _PRINT.search(text):
         return "print_edition_note", "note on the article's print edition"
@@ -453,8 +482,31 @@ def _unit_rule(u: Unit, i: int, ctx: Context) -> tuple[str, str] | None:
         if _VIA_AGENCY.search(text) or _NAME_SLASH_AGENCY.search(text):
             if not text.rstrip().endswith(("?",)) and (n <= 6 or _has_photo_shape(u)):
                 return _caption_or_credit(u)
-        if n <= 8 and _PHOTO_COURTESY.search(text):
+        if n <= 8 and _PHOTO_COURTESY.search(text) and not _COPYRIGHT.search(text):
             return "photo_credit", "image credit (courtesy/copyright line)"
+    if n <= 40 and _COPYRIGHT.search(text):
+        return "copyright", "copyright or reuse notice"
+    if n <= 40 and _CONTRIBUTED.search(text):
+        return "credit", "note naming who contributed reporting"
+    if tail and n <= 8 and re.match(r"(?i)^\W*sources?\s*:", text):
+        return "credit", "source credit at the end of the article"
+    if n <= 30 and not _TWEET_SIGNATURE.search(text) and "pic.twitter" not in text:
+        email = _EMAIL.search(text)
+        contact_words = any(w in _CONTACT_WORDS for w in u.lower)
+        if (email and tail) or (
+            _CONTACT.search(text) and contact_words and (first in lex["cta_verbs"] or tail)
+        ):
+            return "author_contact", "contact details or social-media handles"
+    if n <= 30 and first in lex["cta_verbs"] and any(w in _SOCIAL for w in u.lower):
+        return "social_promo", "invitation to follow the site on social media"
+    if n <= 30 and _CLICK_HERE.search(text):
+        return "call_to_action", "'click here' link text"
+    if n <= 12 and _BRACKET_LABEL.search(text) and _headline_like(u):
+        return "related_links", "headline with a bracketed section label (link to another story)"
+    if n <= 10 and text.rstrip().endswith(("!", "?")) and any(
+        w in lex["cta_verbs"] for w in u.lower
+    ) and (any(w in _SECOND for w in u.lower) or "story" in u.lower or "article" in u.lower):
+        return "call_to_action", "short exclamation asking the reader to act"
     if n <= 6 and _SEARCH_PROMPT.match(text):
         return "navigation", "search box prompt"
     if n <= 25 and _PROMO.match(text):
@@ -462,9 +514,8 @@ def _unit_rule(u: Unit, i: int, ctx: Context) -> tuple[str, str] | None:
     if n <= 8 and _RELATED_HEADER.match(text):
         return "related_links", "header of a list of links to other stories"
     low_tags = text.lower()
-    if n <= 40 and any(
-        low_tags.startswith(t + ":") or low_tags.startswith(t + " :") for t in lex["tag_leads"]
-    ):
+    lead_m = re.match(r"^\W*([a-z]+(?:\s+[a-z]+)?)(?:\s+(?:under|in))?\s*:", low_tags)
+    if n <= 40 and lead_m and lead_m.group(1) in lex["tag_leads"]:
         return "topic_tags", "list of topic tags"
     comment_hits = _count(u.lower, lex["comment_form"])
     if n <= 25 and comment_hits >= 2 and (comment_hits / n >= 0.4 or (tail and not u.terminal)):
