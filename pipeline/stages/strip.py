@@ -619,10 +619,11 @@ def classify(units: list[Unit], metadata: dict[str, Any] | None = None, html: bo
             u.rule, u.reason = "byline", "byline or dateline (kept as the document's byline/date)"
 
     # 3. Appeals spread to adjacent appeal-flavoured paragraphs (the block asks as a whole).
-    changed = True
-    while changed:
-        changed = False
-        for i, u in enumerate(units):
+    # A forward then a backward sweep reaches every paragraph of a contiguous block.
+    order = list(range(n_units))
+    for sweep in (order, order[::-1]):
+        for i in sweep:
+            u = units[i]
             if u.removed:
                 continue
             near = [units[j] for j in (i - 1, i + 1) if 0 <= j < n_units]
@@ -632,7 +633,6 @@ def classify(units: list[Unit], metadata: dict[str, Any] | None = None, html: bo
                 or (u.n <= 3 and not u.terminal and not html)
             ):
                 u.rule, u.reason = "donation_appeal", "part of a block appealing to readers"
-                changed = True
 
     # 4. Author bios in the last units: "<Name> is a/an <role> ...".
     for i in range(max(0, n_units - 4), n_units):
@@ -732,8 +732,28 @@ def classify(units: list[Unit], metadata: dict[str, Any] | None = None, html: bo
                 "sentence-case headline inside the body: an inline link to another story",
             )
 
+    # Runs of bulleted title-case headlines after the body are lists of related stories.
+    i = last_good + 1
+    while i < n_units:
+        j = i
+        while j < n_units and not units[j].removed and _bullet_headline(units[j]):
+            j += 1
+        if j - i >= 2:
+            for k in range(i, j):
+                units[k].rule = "related_links"
+                units[k].reason = "bulleted list of headlines after the article"
+        i = j + 1 if j > i else i + 1
+
     # Tail: prose after the last good paragraph stays until a rule has fired there (a
     # credit, a link list, a form...); after that, whatever is not caught is furniture.
+    # prose_ahead[i]: a prose unit follows i before the next removed unit (one reverse pass).
+    prose_ahead = [False] * (n_units + 1)
+    for i in range(n_units - 1, -1, -1):
+        nxt = units[i + 1] if i + 1 < n_units else None
+        if nxt is None or nxt.removed:
+            prose_ahead[i] = False
+        else:
+            prose_ahead[i] = _body_like(nxt) or prose_ahead[i + 1]
     seen_bp = False
     after_related = False
     for i in range(last_good + 1, n_units):
@@ -755,7 +775,7 @@ def classify(units: list[Unit], metadata: dict[str, Any] | None = None, html: bo
             if later is not None and _body_like(later):
                 u.role = "heading" if _headline_like(u) and u.n <= 12 else "body"
                 continue
-            if any(_body_like(v) for v in _kept_run(units, i + 1)):
+            if prose_ahead[i]:
                 u.role = "body"
                 continue
         if ctx.site_names and _mentions_site(u, ctx.site_names):
@@ -764,6 +784,14 @@ def classify(units: list[Unit], metadata: dict[str, Any] | None = None, html: bo
             u.rule, u.reason = "related_links", "headline in a list of links to other stories"
         else:
             u.rule, u.reason = "footer", "page furniture after the article's last paragraph"
+
+
+def _bullet_headline(u: Unit) -> bool:
+    """A bulleted line shaped like a title-case headline."""
+    if not (u.bullet and 3 <= u.n <= 20 and u.title_ratio >= 0.6 and not u.terminal):
+        return False
+    text = _BULLET.sub("", u.text)
+    return ":" not in text and not re.search(r"[()\[\]@]|https?:", text) and text.count(",") <= 1
 
 
 def _link_shaped(u: Unit) -> bool:
@@ -782,14 +810,6 @@ def _next_kept(units: list[Unit], i: int) -> Unit | None:
             return None
         return v
     return None
-
-
-def _kept_run(units: list[Unit], start: int) -> Iterator[Unit]:
-    """Units from ``start`` up to the next removed one."""
-    for v in units[start:]:
-        if v.removed:
-            return
-        yield v
 
 
 # ---------------------------------------------------------------------------------------
