@@ -203,3 +203,48 @@ def test_import_polnear_dev(polnear_dir: Path) -> None:
     assert len(gold) > 2000
     assert not [p for p in problems if "not the text" in p or "no matching" in p]
     assert sum(g.speaker_start is None for g in gold) > 50  # attributions with no source
+
+
+def test_eval_and_import_brat_commands(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    _, quotes = write_sample(tmp_path / "out")
+    write_gold(tmp_path / "gold.jsonl", [gold_of(q) for q in quotes[:-1]])
+    runner = CliRunner()
+    res = runner.invoke(
+        app,
+        [
+            "eval",
+            str(tmp_path / "out"),
+            str(tmp_path / "gold.jsonl"),
+            "--json",
+            "--errors",
+            str(tmp_path / "mistakes.jsonl"),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    result = json.loads(res.stdout)
+    quote = next(f for f in result["fields"] if f["field"] == "quote")
+    assert (quote["tp"], quote["predicted"], quote["gold"], quote["recall"]) == (6, 7, 6, 1.0)
+    assert "spurious" in (tmp_path / "mistakes.jsonl").read_text(encoding="utf-8")
+    res = runner.invoke(app, ["eval", str(tmp_path / "out"), str(tmp_path / "nope.jsonl")])
+    assert res.exit_code == 2 and "not exist" in res.output
+
+    (tmp_path / "ann").mkdir()
+    (tmp_path / "txt").mkdir()
+    (tmp_path / "txt" / "art.txt").write_text(TXT, encoding="utf-8")
+    (tmp_path / "ann" / "art_ab12.ann").write_text(ANN, encoding="utf-8")
+    res = runner.invoke(
+        app,
+        [
+            "import-brat",
+            str(tmp_path / "ann"),
+            str(tmp_path / "txt"),
+            "-o",
+            str(tmp_path / "brat.jsonl"),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert len(read_gold(tmp_path / "brat.jsonl")) == 2

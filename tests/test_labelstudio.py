@@ -178,3 +178,21 @@ def test_import_refuses_paths_outside_golden(tmp_path: Path) -> None:
     (tmp_path / "t.json").write_text(json.dumps(tasks), encoding="utf-8")
     written, problems = import_tasks(tmp_path / "t.json", tmp_path / "golden")
     assert written == [] and "outside" in problems[0]
+
+
+def test_labelstudio_commands(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    write_sample(tmp_path / "out")
+    runner = CliRunner()
+    tasks = tmp_path / "review" / "tasks.json"
+    res = runner.invoke(app, ["export-labelstudio", str(tmp_path / "out"), "-o", str(tasks)])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "review" / "tasks.config.xml").is_file()
+    res = runner.invoke(app, ["import-labelstudio", str(tasks), "-o", str(tmp_path / "g")])
+    assert res.exit_code == 0, res.output
+    assert diff_dirs(tmp_path / "out", tmp_path / "g", ("tag",)) == []
+    res = runner.invoke(app, ["import-labelstudio", str(tmp_path / "none.json")])
+    assert res.exit_code == 2

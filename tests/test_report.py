@@ -381,3 +381,20 @@ def test_report_in_browser(tmp_path: Path, browser: Any) -> None:
     assert browser.save_screenshot(str(shot))
     shutil.copyfile(shot, SCREENSHOT)
     assert shot.stat().st_size > 10_000
+
+
+def test_report_command(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pipeline.cli import app
+
+    write_sample(tmp_path / "out")
+    runner = CliRunner()
+    res = runner.invoke(app, ["report", str(tmp_path / "out"), "-o", str(tmp_path / "r.html")])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    res = runner.invoke(app, ["report", str(tmp_path / "missing")])
+    assert res.exit_code == 2
+    for command in ("report", "eval", "import-brat", "export-labelstudio", "import-labelstudio"):
+        res = runner.invoke(app, [command, "--help"])
+        assert res.exit_code == 0 and "Example: quotetrail " + command in res.output, command
