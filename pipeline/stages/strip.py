@@ -515,7 +515,9 @@ def _unit_rule(u: Unit, i: int, ctx: Context) -> tuple[str, str] | None:
         return "related_links", "header of a list of links to other stories"
     low_tags = text.lower()
     lead_m = re.match(r"^\W*([a-z]+(?:\s+[a-z]+)?)(?:\s+(?:under|in))?\s*:", low_tags)
-    if n <= 40 and lead_m and lead_m.group(1) in lex["tag_leads"]:
+    if n <= 40 and lead_m and (
+        lead_m.group(1) in lex["tag_leads"] or lead_m.group(1).split()[0] in lex["tag_leads"]
+    ):
         return "topic_tags", "list of topic tags"
     comment_hits = _count(u.lower, lex["comment_form"])
     if n <= 25 and comment_hits >= 2 and (comment_hits / n >= 0.4 or (tail and not u.terminal)):
