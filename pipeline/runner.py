@@ -3,21 +3,30 @@
 Records of one article are all computed before any is written, so a failure inside an article
 leaves no partial records of that article in the stage that failed. Every output file is
 written through a temporary file and renamed when the run ends (pipeline.io.AtomicWriter).
+
+Runs stream: inputs are read in walk order, parsed in batches (``nlp.pipe``), and written in
+that same order, with at most ``2 * jobs`` batches in flight, so memory does not grow with the
+corpus. Runs are incremental: manifest.json keeps the hash of every input's raw bytes and the
+versions of code, model and data; a re-run with the same versions and stages re-processes only
+new or changed inputs and copies the previous records of the others, giving the same bytes a
+full run would.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import multiprocessing
 import platform
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from importlib import metadata
+from multiprocessing.pool import AsyncResult, Pool
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +41,7 @@ from pipeline.io import (
     UsageError,
     group_by_doc,
     read_stage,
+    stage_files,
     write_json,
 )
 from schemas.models import (
@@ -49,6 +59,11 @@ STAGES = ("strip", "segment", "attribute", "tag")
 #: Stages that need the spaCy parse of an article.
 PARSED_STAGES = ("segment", "attribute", "tag")
 BATCH_SIZE = 16
+#: Inputs per batch at most, so a long run of unchanged inputs (nothing to parse) stays small.
+MAX_BATCH_INPUTS = 256
+#: Bumped when manifest.json changes shape; a manifest of another format means a full run.
+MANIFEST_FORMAT = 2
+_PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
 def parse_stages(spec: str | None) -> tuple[str, ...]:
@@ -89,6 +104,10 @@ class RunResult:
     counts: Counter[str] = field(default_factory=Counter)
     errors: list[ErrorRecord] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    #: "full" or "incremental", and how many inputs were processed and reused.
+    mode: str = "full"
+    processed: int = 0
+    reused: int = 0
 
     @property
     def failed(self) -> bool:
@@ -100,6 +119,9 @@ def _error(path: str, stage: str, exc: BaseException) -> ErrorRecord:
     if isinstance(exc, InputError):
         return ErrorRecord(path=exc.path, stage=stage, error=exc.error, message=exc.message)
     return ErrorRecord(path=path, stage=stage, error=type(exc).__name__, message=str(exc))
+
+
+# -- the parsed stages over one batch ----------------------------------------------------------
 
 
 def process_parsed(stages: tuple[str, ...], document: Document, parsed: Any) -> ArticleResult:
@@ -188,22 +210,274 @@ def _worker_batch(documents: list[Document]) -> list[ArticleResult]:
     return process_batch(_WORKER["stages"], documents, _WORKER["model"])
 
 
-def _process_all(
-    stages: tuple[str, ...], documents: Iterable[Document], model: str | None, jobs: int
-) -> Iterator[ArticleResult]:
-    """Yield results in input order, with ``jobs`` processes when jobs > 1."""
-    if jobs <= 1:
-        for batch in _batches(documents, BATCH_SIZE):
-            yield from process_batch(stages, batch, model)
+# -- the stream of inputs ----------------------------------------------------------------------
+
+
+@dataclass
+class _Input:
+    """One input file, in walk order: fresh (its documents follow it in the stream) or reused."""
+
+    rel: str
+    sha256: str
+    errors: list[ErrorRecord]
+    reuse: dict[str, Any] | None = None
+
+
+_Event = _Input | Document
+
+
+def walk_inputs(input_dir: Path, follow_symlinks: bool) -> Iterator[tuple[Path, str] | InputError]:
+    """The input files under ``input_dir`` in walk order, as (path, relative path)."""
+    from pipeline.stages import strip
+
+    if hasattr(strip, "walk_inputs"):
+        walk: Callable[[Path, bool], Iterator[tuple[Path, str] | InputError]]
+        walk = strip.walk_inputs  # type: ignore[attr-defined,unused-ignore]
+        yield from walk(input_dir, follow_symlinks)
         return
-    ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    with ctx.Pool(jobs, initializer=_worker_init, initargs=(stages, model)) as pool:
-        # imap keeps input order and streams: memory is bounded by the batches in flight.
-        for results in pool.imap(_worker_batch, _batches(documents, BATCH_SIZE), chunksize=1):
-            yield from results
+    # Interim, until strip exposes its walk: the same walk through its helper.
+    for path, problem in strip._walk(input_dir, follow_symlinks):
+        rel = path.relative_to(input_dir).as_posix()
+        yield InputError(rel, problem) if problem is not None else (path, rel)
 
 
-def _versions(model: str | None) -> dict[str, Any]:
+def read_input(path: Path, input_dir: Path) -> list[Document | InputError]:
+    """The documents (or errors) of one input file."""
+    from pipeline.stages import strip
+
+    if hasattr(strip, "read_input"):
+        read: Callable[[Path, Path], list[Document | InputError]]
+        read = strip.read_input  # type: ignore[attr-defined,unused-ignore]
+        return read(path, input_dir)
+    # Interim, until strip exposes its extraction: iter_documents' body per file.
+    rel = path.relative_to(input_dir).as_posix()
+    kind_ext = strip._kind(path.name)
+    assert kind_ext is not None
+    kind, ext = kind_ext
+    doc_id = rel[: -len(ext)] if rel.endswith(ext) else rel
+    try:
+        raw = strip._read_raw(path)
+    except ValueError as exc:
+        return [InputError(rel, str(exc))]
+    if kind == "jsonl":
+        return list(strip._jsonl_documents(rel, doc_id, raw))
+    try:
+        source, _enc = strip.decode_bytes(raw)
+        return [
+            strip.build_document(
+                doc_id, rel, hashlib.sha256(raw).hexdigest(), kind, source, kind == "html", {}
+            )
+        ]
+    except ValueError as exc:
+        return [InputError(rel, str(exc))]
+
+
+def input_events(
+    inputs: Iterable[tuple[Path, str] | InputError],
+    input_dir: Path,
+    previous: _Previous | None,
+    walk_errors: list[ErrorRecord],
+    stage_time: dict[str, float],
+) -> Iterator[_Event]:
+    """Each input in walk order, followed by its documents when it has to be processed."""
+    t = time.perf_counter()
+    for item in inputs:
+        if isinstance(item, InputError):
+            walk_errors.append(_error(item.path, "strip", item))
+            continue
+        path, rel = item
+        # The raw bytes are hashed before any extraction, so an unchanged input costs one read.
+        try:
+            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            sha = ""  # never matches: read_input reports why the file cannot be read
+        entry = previous.entries.get(rel) if previous is not None else None
+        if entry is not None and sha and entry["sha256"] == sha:
+            stage_time["hash"] = stage_time.get("hash", 0.0) + time.perf_counter() - t
+            yield _Input(rel, sha, [], reuse=entry)
+            t = time.perf_counter()
+            continue
+        items = read_input(path, input_dir)
+        documents = [d for d in items if isinstance(d, Document)]
+        errors = [_error(e.path, "strip", e) for e in items if isinstance(e, InputError)]
+        stage_time["strip"] = stage_time.get("strip", 0.0) + time.perf_counter() - t
+        yield _Input(rel, sha, errors)
+        yield from documents
+        t = time.perf_counter()
+
+
+def _event_batches(events: Iterable[_Event]) -> Iterator[list[_Event]]:
+    """Cut the stream into batches of at most BATCH_SIZE documents (and MAX_BATCH_INPUTS)."""
+    batch: list[_Event] = []
+    docs = inputs = 0
+    for event in events:
+        batch.append(event)
+        if isinstance(event, Document):
+            docs += 1
+        else:
+            inputs += 1
+        if docs >= BATCH_SIZE or inputs >= MAX_BATCH_INPUTS:
+            yield batch
+            batch, docs, inputs = [], 0, 0
+    if batch:
+        yield batch
+
+
+def _process_all(
+    stages: tuple[str, ...],
+    batches: Iterable[list[_Event]],
+    model: str | None,
+    jobs: int,
+) -> Iterator[tuple[list[_Event], list[ArticleResult]]]:
+    """Yield each batch with the results of its documents, in input order.
+
+    With ``jobs`` > 1 the batches go to a process pool, at most ``2 * jobs`` in flight: unlike
+    Pool.imap, which drains its input in a feeder thread, this never reads ahead further, so
+    memory stays bounded however large the corpus. The pool starts with the first batch that
+    has something to parse, so an unchanged re-run never loads the model.
+    """
+    parse = "segment" in stages
+    if jobs <= 1:
+        for batch in batches:
+            docs = [e for e in batch if isinstance(e, Document)]
+            yield batch, process_batch(stages, docs, model) if parse and docs else []
+        return
+    window: deque[tuple[list[_Event], AsyncResult[list[ArticleResult]] | None]] = deque()
+    with ExitStack() as stack:
+        pool: Pool | None = None
+        for batch in batches:
+            docs = [e for e in batch if isinstance(e, Document)]
+            pending: AsyncResult[list[ArticleResult]] | None = None
+            if parse and docs:
+                if pool is None:
+                    ctx = multiprocessing.get_context(
+                        "fork" if sys.platform != "win32" else "spawn"
+                    )
+                    pool = stack.enter_context(
+                        ctx.Pool(jobs, initializer=_worker_init, initargs=(stages, model))
+                    )
+                pending = pool.apply_async(_worker_batch, (docs,))
+            window.append((batch, pending))
+            while len(window) >= 2 * jobs:
+                done, res = window.popleft()
+                yield done, res.get() if res is not None else []
+        while window:
+            done, res = window.popleft()
+            yield done, res.get() if res is not None else []
+
+
+# -- incremental runs ------------------------------------------------------------------------
+
+
+@dataclass
+class _Previous:
+    """What the previous run in the output folder did, when its results can be reused."""
+
+    entries: dict[str, dict[str, Any]]
+    #: doc_id -> its position in the previous run's output order.
+    positions: dict[str, int]
+
+
+def _load_previous(
+    out_dir: Path, stages: tuple[str, ...], versions: dict[str, Any], follow_symlinks: bool
+) -> _Previous | None:
+    """The previous run's manifest, or None (with the reason logged) when a full run is due."""
+    path = out_dir / "manifest.json"
+    if not path.is_file():
+        return None
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        log.info("full run: cannot read %s (%s)", path, exc)
+        return None
+    why = None
+    if not isinstance(manifest, dict) or manifest.get("manifest_format") != MANIFEST_FORMAT:
+        why = "the manifest is of another format"
+    elif manifest.get("stages") != list(stages):
+        why = f"the previous run had stages {manifest.get('stages')}"
+    elif manifest.get("versions") != versions:
+        changed = sorted(k for k in versions if versions.get(k) != manifest["versions"].get(k))
+        why = f"versions changed: {', '.join(changed) or 'keys'}"
+    elif manifest.get("options", {}).get("follow_symlinks") != follow_symlinks:
+        why = "--follow-symlinks changed"
+    else:
+        missing = [s for s in stages if not stage_files(out_dir, s)]
+        if missing:
+            why = f"previous output of {', '.join(missing)} is missing"
+    if why is not None:
+        log.info("full run: %s", why)
+        return None
+    entries: dict[str, dict[str, Any]] = {}
+    positions: dict[str, int] = {}
+    for entry in manifest.get("inputs", []):
+        entries[entry["path"]] = entry
+        for doc_id in entry["doc_ids"]:
+            if doc_id in positions:
+                # Records are matched to inputs by doc_id: with duplicates that is ambiguous.
+                log.info("full run: doc_id %r came from two inputs", doc_id)
+                return None
+            positions[doc_id] = len(positions)
+    return _Previous(entries, positions)
+
+
+class _PreviousRecords:
+    """One stage's previous output lines, handed out per document in the previous run's order."""
+
+    def __init__(self, paths: list[Path], positions: dict[str, int]) -> None:
+        self._positions = positions
+        self._groups = self._read(paths)
+        self._head = next(self._groups, None)
+
+    @staticmethod
+    def _read(paths: list[Path]) -> Iterator[tuple[str, list[str]]]:
+        current: str | None = None
+        lines: list[str] = []
+        for path in paths:
+            with path.open("r", encoding="utf-8", newline="\n") as fh:
+                for lineno, line in enumerate(fh, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        doc_id = json.loads(line)["doc_id"]
+                    except (ValueError, KeyError, TypeError) as exc:
+                        raise UsageError(
+                            f"{path}:{lineno}: cannot reuse the previous output ({exc}); "
+                            "re-run with --full"
+                        ) from exc
+                    if current is not None and doc_id != current:
+                        yield current, lines
+                        lines = []
+                    current = doc_id
+                    lines.append(line if line.endswith("\n") else line + "\n")
+        if current is not None:
+            yield current, lines
+
+    def take(self, doc_id: str) -> list[str]:
+        """The previous lines of ``doc_id``; those of documents before it are skipped."""
+        target = self._positions[doc_id]
+        while self._head is not None:
+            pos = self._positions.get(self._head[0], -1)
+            if pos > target:
+                break  # doc_id had no records in this stage
+            lines = self._head[1]
+            self._head = next(self._groups, None)
+            if pos == target:
+                return lines
+        return []
+
+
+def _code_hash() -> str:
+    digest = hashlib.sha256()
+    for pattern in ("pipeline/**/*.py", "schemas/*.py", "pipeline/data/*"):
+        for path in sorted(_PACKAGE_ROOT.glob(pattern)):
+            if path.is_file():
+                digest.update(path.relative_to(_PACKAGE_ROOT).as_posix().encode())
+                digest.update(b"\0")
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def versions_of(model: str | None) -> dict[str, Any]:
     def ver(dist: str) -> str | None:
         try:
             return metadata.version(dist)
@@ -216,16 +490,64 @@ def _versions(model: str | None) -> dict[str, Any]:
         if path.is_file():
             data_hash.update(path.name.encode())
             data_hash.update(path.read_bytes())
+    name = nlp_mod.resolve_model(model)
     return {
         "quotetrail": __version__,
+        # The source itself, so an edit between releases still forces a full run.
+        "code_sha256": _code_hash(),
         "python": platform.python_version(),
         "spacy": ver("spacy"),
         "pydantic": ver("pydantic"),
         "trafilatura": ver("trafilatura"),
-        "model": nlp_mod.resolve_model(model),
-        "model_version": ver(nlp_mod.resolve_model(model).replace("_", "-")),
+        "model": name,
+        "model_version": ver(name.replace("_", "-")),
+        "excluded_components": list(nlp_mod.EXCLUDED_COMPONENTS),
         "data_sha256": data_hash.hexdigest(),
     }
+
+
+# -- run ---------------------------------------------------------------------------------------
+
+
+class StageWriters:
+    """The stage writers of one run, and the bookkeeping of what each input produced."""
+
+    def __init__(self, stack: ExitStack, paths: dict[str, Path]) -> None:
+        self.stages = tuple(paths)
+        self.files = {stage: stack.enter_context(AtomicWriter(p)) for stage, p in paths.items()}
+
+    def write(self, stage: str, records: Iterable[BaseModel]) -> int:
+        """Write records of one stage; return how many."""
+        n = 0
+        for rec in records:
+            self.files[stage].write_record(rec)
+            n += 1
+        return n
+
+    def copy(self, stage: str, lines: list[str]) -> int:
+        """Write previous lines of one stage as they are; return how many."""
+        for line in lines:
+            self.files[stage].write(line)
+        return len(lines)
+
+
+def remove_other_layout(out_dir: Path, stages: Iterable[str], sharded: bool) -> None:
+    """Remove a previous run's output of ``stages`` in the layout this run did not write.
+
+    Readers prefer the single file over shards, so a stale file would hide a sharded run and
+    stale shards would only confuse.
+    """
+    for stage in stages:
+        name = STAGE_FILES[stage][0]
+        if sharded:
+            (out_dir / f"{name}.jsonl").unlink(missing_ok=True)
+            continue
+        for sub in (out_dir / name, out_dir / stage):
+            if sub.is_dir():
+                for part in sub.glob("part-*.jsonl"):
+                    part.unlink()
+                if not any(sub.iterdir()):
+                    sub.rmdir()
 
 
 def run(
@@ -236,86 +558,237 @@ def run(
     jobs: int = 1,
     follow_symlinks: bool = False,
     on_article: Callable[[str], None] | None = None,
+    incremental: bool = True,
 ) -> RunResult:
-    """Run ``stages`` (starting with strip) over ``input_dir``, writing into ``out_dir``."""
-    from pipeline.stages import strip
+    """Run ``stages`` (starting with strip) over ``input_dir``, writing into ``out_dir``.
 
+    With ``incremental`` (the default), inputs unchanged since the previous run in
+    ``out_dir`` (same bytes, same versions, same stages) keep their previous records.
+    """
     if not input_dir.is_dir():
         raise UsageError(f"input directory {input_dir} does not exist or is not a directory")
     if stages[0] != "strip":
         raise UsageError("`run` starts at strip; use the single-stage commands for later stages")
     t_start = time.perf_counter()
     result = RunResult(out_dir, stages)
-    input_hashes: dict[str, str] = {}
+    # Every output named from the start: a full and an incremental run report the same keys.
+    result.counts.update({STAGE_FILES[stage][0]: 0 for stage in stages})
+    versions = versions_of(model)
+    previous = _load_previous(out_dir, stages, versions, follow_symlinks) if incremental else None
+    result.mode = "incremental" if previous is not None else "full"
     stage_time: dict[str, float] = {}
 
-    def documents() -> Iterator[Document]:
-        t = time.perf_counter()
-        for item in strip.iter_documents(input_dir, follow_symlinks=follow_symlinks):
-            if isinstance(item, InputError):
-                result.errors.append(_error(item.path, "strip", item))
-            else:
-                input_hashes[item.doc_id] = item.sha256
-                result.counts["documents"] += 1
-                doc_writer.write_record(item)
-                if on_article is not None and "segment" not in stages:
-                    on_article(item.doc_id)
-                stage_time["strip"] = stage_time.get("strip", 0.0) + time.perf_counter() - t
-                yield item
-            t = time.perf_counter()
-        stage_time["strip"] = stage_time.get("strip", 0.0) + time.perf_counter() - t
-
     with ExitStack() as stack:
-        writers = {
-            stage: stack.enter_context(AtomicWriter(out_dir / f"{STAGE_FILES[stage][0]}.jsonl"))
-            for stage in stages
-        }
-        doc_writer = writers["strip"]
-        docs = documents()
-        if "segment" not in stages:
-            for _ in docs:
-                pass
-        else:
-            for art in _process_all(stages, docs, model, jobs):
-                for stage, seconds in art.timings.items():
-                    stage_time[stage] = stage_time.get(stage, 0.0) + seconds
-                if art.error is not None:
-                    result.errors.append(art.error)
-                for stage, records in (
-                    ("segment", art.sentences),
-                    ("attribute", art.attributions),
-                    ("tag", art.quotes),
-                ):
-                    if stage in writers and records is not None:
-                        for rec in records:
-                            writers[stage].write_record(rec)
-                        result.counts[STAGE_FILES[stage][0]] += len(records)
-                if on_article is not None:
-                    on_article(art.doc_id)
-        _write_errors(out_dir, result.errors)
+        writers = StageWriters(
+            stack, {stage: out_dir / f"{STAGE_FILES[stage][0]}.jsonl" for stage in stages}
+        )
+        reusers = (
+            {
+                stage: _PreviousRecords(stage_files(out_dir, stage), previous.positions)
+                for stage in stages
+            }
+            if previous is not None
+            else {}
+        )
+        walk = walk_inputs(input_dir, follow_symlinks)
+        events = input_events(walk, input_dir, previous, result.errors, stage_time)
+        entries = drive(events, writers, reusers, model, jobs, result, stage_time, on_article)
+        write_errors(out_dir, result.errors)
+    remove_other_layout(out_dir, stages, sharded=False)
     result.counts["errors"] = len(result.errors)
     result.timings = {k: round(v, 3) for k, v in sorted(stage_time.items())}
     result.timings["total"] = round(time.perf_counter() - t_start, 3)
-    write_json(
-        out_dir / "manifest.json",
-        {
-            "schema_version": "1",
-            "stages": list(stages),
-            "versions": _versions(model),
-            "options": {"jobs": jobs, "follow_symlinks": follow_symlinks},
-            "inputs": dict(sorted(input_hashes.items())),
-            "counts": dict(sorted(result.counts.items())),
-            "timings_seconds": result.timings,
-        },
+    write_manifest(
+        out_dir, result, versions, entries, {"jobs": jobs, "engine": "local"}, follow_symlinks
     )
     return result
 
 
-def _write_errors(out_dir: Path, errors: list[ErrorRecord]) -> None:
+def drive(
+    events: Iterable[_Event],
+    writers: StageWriters,
+    reusers: dict[str, _PreviousRecords],
+    model: str | None,
+    jobs: int,
+    result: RunResult,
+    stage_time: dict[str, float],
+    on_article: Callable[[str], None] | None = None,
+) -> list[dict[str, Any]]:
+    """Process and write a stream of inputs in order; return their manifest entries."""
+    entries: list[dict[str, Any]] = []
+    current: dict[str, Any] | None = None
+    for batch, results in _process_all(writers.stages, _event_batches(events), model, jobs):
+        pending = iter(results)
+        for event in batch:
+            if isinstance(event, _Input):
+                current = _start_input(event, writers, reusers, result, on_article)
+                entries.append(current)
+                continue
+            assert current is not None
+            _write_document(event, pending, writers, current, result, stage_time)
+            if on_article is not None:
+                on_article(event.doc_id)
+    return entries
+
+
+def _start_input(
+    event: _Input,
+    writers: StageWriters,
+    reusers: dict[str, _PreviousRecords],
+    result: RunResult,
+    on_article: Callable[[str], None] | None,
+) -> dict[str, Any]:
+    """Begin an input's manifest entry; an unchanged input's records are copied here."""
+    if event.reuse is None:
+        result.processed += 1
+        result.errors.extend(event.errors)
+        return {
+            "path": event.rel,
+            "sha256": event.sha256,
+            "doc_ids": [],
+            "errors": [e.model_dump(mode="json") for e in event.errors],
+        }
+    result.reused += 1
+    entry = event.reuse
+    for doc_id in entry["doc_ids"]:
+        for stage in writers.stages:
+            n = writers.copy(stage, reusers[stage].take(doc_id))
+            result.counts[STAGE_FILES[stage][0]] += n
+        if on_article is not None:
+            on_article(doc_id)
+    result.errors.extend(ErrorRecord.model_validate(e) for e in entry["errors"])
+    return {k: entry[k] for k in ("path", "sha256", "doc_ids", "errors")}
+
+
+def _write_document(
+    document: Document,
+    pending: Iterator[ArticleResult],
+    writers: StageWriters,
+    entry: dict[str, Any],
+    result: RunResult,
+    stage_time: dict[str, float],
+) -> None:
+    """Write one fresh article's records in every stage, and note them in its input's entry."""
+    entry["doc_ids"].append(document.doc_id)
+    result.counts["documents"] += writers.write("strip", [document])
+    if "segment" not in writers.stages:
+        return
+    art = next(pending)
+    for stage, seconds in art.timings.items():
+        stage_time[stage] = stage_time.get(stage, 0.0) + seconds
+    if art.error is not None:
+        result.errors.append(art.error)
+        entry["errors"].append(art.error.model_dump(mode="json"))
+    for stage, records in (
+        ("segment", art.sentences),
+        ("attribute", art.attributions),
+        ("tag", art.quotes),
+    ):
+        if stage in writers.files and records is not None:
+            result.counts[STAGE_FILES[stage][0]] += writers.write(stage, records)
+
+
+def write_manifest(
+    out_dir: Path,
+    result: RunResult,
+    versions: dict[str, Any],
+    entries: list[dict[str, Any]],
+    options: dict[str, Any],
+    follow_symlinks: bool,
+) -> None:
+    """Write manifest.json: versions, inputs (hash, doc_ids, errors), counts, timings."""
+    write_json(
+        out_dir / "manifest.json",
+        {
+            "schema_version": "1",
+            "manifest_format": MANIFEST_FORMAT,
+            "stages": list(result.stages),
+            "versions": versions,
+            "options": {**options, "follow_symlinks": follow_symlinks},
+            # In output order: an incremental run matches previous records by this order.
+            "inputs": entries,
+            "counts": dict(sorted(result.counts.items())),
+            "run": {"mode": result.mode, "processed": result.processed, "reused": result.reused},
+            "timings_seconds": result.timings,
+        },
+    )
+
+
+def write_errors(out_dir: Path, errors: list[ErrorRecord]) -> None:
     # Sorted: with several processes, errors arrive in no fixed order.
     with AtomicWriter(out_dir / "errors.jsonl") as w:
         for err in sorted(errors, key=lambda e: (e.path, e.stage, e.message)):
             w.write_record(err)
+
+
+# -- one stage over a previous run's output ------------------------------------------------------
+
+
+def _upstream_groups(
+    in_dir: Path, stage: str, result: RunResult
+) -> Iterator[tuple[str, list[Any]]]:
+    prev = {"segment": None, "attribute": "segment", "tag": "attribute"}[stage]
+    if prev is None:
+        return iter(())
+    return group_by_doc(read_stage(in_dir, prev))
+
+
+def _joined(
+    in_dir: Path, stage: str, result: RunResult
+) -> Iterator[tuple[Document, list[BaseModel]]]:
+    """Each document with its upstream records, streamed: both files are in the same order."""
+    groups = _upstream_groups(in_dir, stage, result)
+    head = next(groups, None)
+    seen: set[str] = set()
+    any_document = False
+
+    def bad(item: BadRecord) -> None:
+        result.errors.append(
+            ErrorRecord(path=item.path, stage=stage, error="BadRecord", message=str(item))
+        )
+
+    for item in read_stage(in_dir, "strip"):
+        if isinstance(item, BadRecord):
+            bad(item)
+            continue
+        assert isinstance(item, Document)
+        any_document = True
+        upstream: list[Any] = []
+        # Records of a document already passed are out of order: reported, never silently lost.
+        while head is not None and head[0] in seen:
+            result.errors.append(
+                ErrorRecord(
+                    path=str(in_dir),
+                    stage=stage,
+                    error="OutOfOrder",
+                    message=f"records of {head[0]} come after later documents' records",
+                )
+            )
+            head = next(groups, None)
+        if head is not None and head[0] == item.doc_id:
+            upstream = head[1]
+            head = next(groups, None)
+        seen.add(item.doc_id)
+        bads = [u for u in upstream if isinstance(u, BadRecord)]
+        for b in bads:
+            bad(b)
+        if bads:
+            continue
+        yield item, upstream
+    for doc_id, items in ([head] if head is not None else []) + list(groups):
+        for u in items:
+            if isinstance(u, BadRecord):
+                bad(u)
+        result.errors.append(
+            ErrorRecord(
+                path=str(in_dir),
+                stage=stage,
+                error="NoDocument",
+                message=f"records of {doc_id} have no document in documents.jsonl",
+            )
+        )
+    if not any_document and not result.errors:
+        raise UsageError(f"{in_dir} holds no documents.jsonl (or documents/ shards) to read")
 
 
 def run_stage(stage: str, in_dir: Path, out_dir: Path, model: str | None = None) -> RunResult:
@@ -323,47 +796,23 @@ def run_stage(stage: str, in_dir: Path, out_dir: Path, model: str | None = None)
 
     segment reads documents; attribute reads documents and sentences; tag reads documents
     and attributions. Records that fail validation are reported as errors (file:line: field:
-    message) and their article is skipped.
+    message) and their article is skipped. Documents and upstream records are streamed
+    together (both follow the previous run's order), so memory does not grow with the corpus.
     """
     if stage not in PARSED_STAGES:
         raise UsageError(f"run_stage handles {', '.join(PARSED_STAGES)}; use `run` for strip")
     t_start = time.perf_counter()
     result = RunResult(out_dir, (stage,))
-    documents: dict[str, Document] = {}
-    for item in read_stage(in_dir, "strip"):
-        if isinstance(item, BadRecord):
-            result.errors.append(
-                ErrorRecord(path=item.path, stage=stage, error="BadRecord", message=str(item))
-            )
-        else:
-            assert isinstance(item, Document)
-            documents[item.doc_id] = item
-    if not documents and not result.errors:
-        raise UsageError(f"{in_dir} holds no documents.jsonl (or documents/ shards) to read")
-    upstream: dict[str, list[BaseModel]] = {}
-    bad_docs: set[str] = set()
-    prev = {"segment": None, "attribute": "segment", "tag": "attribute"}[stage]
-    if prev is not None:
-        for doc_id, items in group_by_doc(read_stage(in_dir, prev)):
-            bads = [i for i in items if isinstance(i, BadRecord)]
-            for bad in bads:
-                result.errors.append(
-                    ErrorRecord(path=bad.path, stage=stage, error="BadRecord", message=str(bad))
-                )
-                if bad.doc_id:
-                    bad_docs.add(bad.doc_id)
-            upstream.setdefault(doc_id, []).extend(i for i in items if not isinstance(i, BadRecord))
-    todo = [d for d in documents.values() if d.doc_id not in bad_docs]
     out_name = STAGE_FILES[stage][0]
+    # Written through a temporary file: in_dir may be out_dir, and its files are still read.
     with AtomicWriter(out_dir / f"{out_name}.jsonl") as writer:
+        joined = _joined(in_dir, stage, result)
         if stage == "tag":
             from pipeline.stages import tag
 
-            for document in todo:
+            for document, upstream in joined:
                 try:
-                    atts = [
-                        a for a in upstream.get(document.doc_id, []) if isinstance(a, Attribution)
-                    ]
+                    atts = [a for a in upstream if isinstance(a, Attribution)]
                     quotes = tag.tag(document, atts, None)
                 except Exception as exc:  # recorded and counted, the run goes on
                     result.errors.append(_error(document.source, stage, exc))
@@ -375,19 +824,17 @@ def run_stage(stage: str, in_dir: Path, out_dir: Path, model: str | None = None)
             from pipeline.stages import attribute, segment
 
             nlp = nlp_mod.load(model)
-            for batch in _batches(todo, BATCH_SIZE):
-                for document, parsed in zip(
-                    batch, nlp_mod.parse(nlp, [d.text for d in batch], BATCH_SIZE), strict=True
+            pairs = iter(joined)
+            while batch := [p for _, p in zip(range(BATCH_SIZE), pairs, strict=False)]:
+                texts = [d.text for d, _ in batch]
+                for (document, upstream), parsed in zip(
+                    batch, nlp_mod.parse(nlp, texts, BATCH_SIZE), strict=True
                 ):
                     try:
                         if stage == "segment":
                             records: list[Any] = segment.segment(document, parsed)
                         else:
-                            sents = [
-                                s
-                                for s in upstream.get(document.doc_id, [])
-                                if isinstance(s, Sentence)
-                            ]
+                            sents = [s for s in upstream if isinstance(s, Sentence)]
                             records = attribute.attribute(document, sents, parsed)
                     except Exception as exc:  # recorded and counted, the run goes on
                         result.errors.append(_error(document.source, stage, exc))
@@ -395,7 +842,7 @@ def run_stage(stage: str, in_dir: Path, out_dir: Path, model: str | None = None)
                     for rec in records:
                         writer.write_record(rec)
                     result.counts[out_name] += len(records)
-        _write_errors(out_dir, result.errors)
+        write_errors(out_dir, result.errors)
     result.counts["errors"] = len(result.errors)
     result.timings = {"total": round(time.perf_counter() - t_start, 3)}
     return result
