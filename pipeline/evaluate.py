@@ -37,6 +37,7 @@ of OUT, those absent from GOLD having no quotes).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -280,28 +281,40 @@ def _show(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+def find_all(text: str, needle: str) -> list[tuple[int, int]]:
+    """Spans of ``needle`` in ``text``; when it is not there as is, with any white space
+    (strip stages turn no-break spaces and line breaks into plain spaces)."""
+    spans = []
+    pos = text.find(needle)
+    while pos != -1:
+        spans.append((pos, pos + len(needle)))
+        pos = text.find(needle, pos + 1)
+    if spans or not needle.strip():
+        return spans
+    pattern = re.compile(r"\s+".join(re.escape(part) for part in needle.split()))
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
 def relocate(g: GoldQuote, text: str) -> GoldQuote | None:
     """Move a gold quote to where its text is in ``text`` (nearest its offsets); None if absent."""
     if g.text is None or text[g.start : g.end] == g.text:
         return g
-    hits = []
-    pos = text.find(g.text)
-    while pos != -1:
-        hits.append(pos)
-        pos = text.find(g.text, pos + 1)
+    hits = find_all(text, g.text)
     if not hits:
         return None
-    new_start = min(hits, key=lambda h: abs(h - g.start))
+    new_start, new_end = min(hits, key=lambda h: abs(h[0] - g.start))
     shift = new_start - g.start
-    update: dict[str, Any] = {"start": new_start, "end": g.end + shift}
+    update: dict[str, Any] = {"start": new_start, "end": new_end, "text": text[new_start:new_end]}
     if g.speaker_start is not None and g.speaker_end is not None:
         s, e = g.speaker_start + shift, g.speaker_end + shift
-        if g.speaker_text and text[s:e] != g.speaker_text:
-            found = [i for i in range(len(text)) if text.startswith(g.speaker_text, i)]
+        if g.speaker_text and text[max(s, 0) : max(e, 0)] != g.speaker_text:
+            found = find_all(text, g.speaker_text)
             if found:
-                s = min(found, key=lambda i: abs(i - s))
-                e = s + len(g.speaker_text)
-        update["speaker_start"], update["speaker_end"] = max(s, 0), max(e, 1)
+                s, e = min(found, key=lambda h: abs(h[0] - s))
+        if 0 <= s < e <= len(text):
+            update["speaker_start"], update["speaker_end"] = s, e
+            if g.speaker_text is not None:
+                update["speaker_text"] = text[s:e]
     # model_copy keeps model_fields_set, so absent fields stay absent.
     return g.model_copy(update=update)
 

@@ -14,6 +14,7 @@ from pipeline.evaluate import (
     match,
     overlaps,
     read_gold,
+    relocate,
     write_gold,
 )
 from pipeline.io import UsageError
@@ -248,3 +249,12 @@ def test_eval_and_import_brat_commands(tmp_path: Path) -> None:
     )
     assert res.exit_code == 0, res.output
     assert len(read_gold(tmp_path / "brat.jsonl")) == 2
+
+
+def test_gold_moved_across_white_space_changes() -> None:
+    g = GoldQuote(doc_id="d", start=4, end=17, text="peace\u00a0talks\nnow")
+    text = "The peace talks now."
+    moved = relocate(g, text)
+    assert moved is not None and (moved.start, moved.end) == (4, 19)
+    assert moved.text == "peace talks now"
+    assert relocate(GoldQuote(doc_id="d", start=0, end=3, text="war"), text) is None
