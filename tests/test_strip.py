@@ -132,6 +132,25 @@ def test_clean_article_loses_nothing() -> None:
     assert_body_kept(doc)
 
 
+def test_hard_wrapped_paragraphs_are_joined_and_short_title_kept() -> None:
+    import textwrap
+
+    text = "Budget Passes\n\n" + "\n\n".join(textwrap.fill(p, 64) for p in BODY) + "\n"
+    doc = strip(text)
+    assert doc.title == "Budget Passes"
+    assert doc.removed == []
+    assert_body_kept(doc)
+    for p in doc.paragraphs:
+        assert p.source_start is not None and p.source_end is not None
+        assert clean_line(text[p.source_start : p.source_end]) == doc.text[p.start : p.end]
+
+
+def test_text_without_title_is_all_body() -> None:
+    doc = strip("\n\n".join(BODY))
+    assert doc.title is None
+    assert [p.role for p in doc.paragraphs] == ["body"] * len(BODY)
+
+
 def test_subhead_between_body_paragraphs_is_a_heading() -> None:
     doc = strip(article("Fare Changes Ahead", "mid"))
     roles = {doc.text[p.start : p.end]: p.role for p in doc.paragraphs}

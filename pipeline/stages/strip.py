@@ -688,6 +688,14 @@ def classify(units: list[Unit], metadata: dict[str, Any] | None = None, html: bo
                     continue
                 title_idx = i
                 break
+        if title_idx is None:
+            # A short headline (two or three words) right above the body, said only once.
+            before = [i for i in range(first_good) if not units[i].removed]
+            if before:
+                last = units[before[-1]]
+                texts = [v.text for v in units]
+                if _headline_like(last) and texts.count(last.text) == 1:
+                    title_idx = before[-1]
         for i in range(first_good):
             u = units[i]
             if u.removed:
