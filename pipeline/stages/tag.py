@@ -601,17 +601,73 @@ def _via(c: Channel, text: str) -> Via:
     return Via(name=c.name, kind=c.kind, text=text[c.start : c.end], start=c.start, end=c.end)
 
 
+def _paragraph(paragraphs: Sequence[tuple[int, int]], pos: int, end: int) -> tuple[int, int]:
+    for p0, p1 in paragraphs:
+        if p0 <= pos <= p1:
+            return p0, p1
+    return 0, end
+
+
+def quote_window(
+    a: Attribution,
+    spans: Sequence[tuple[int, int]],
+    paragraphs: Sequence[tuple[int, int]],
+    text_len: int,
+) -> tuple[int, int]:
+    """The sentences of a quote and its cue (and its speaker when in the same paragraphs)."""
+    core = [(a.start, a.end)] + ([(a.cue.start, a.cue.end)] if a.cue is not None else [])
+    lo, hi = min(p[0] for p in core), max(p[1] for p in core)
+    p0 = _paragraph(paragraphs, lo, text_len)[0]
+    p1 = _paragraph(paragraphs, max(hi - 1, lo), text_len)[1]
+    # A speaker resolved from an earlier paragraph ("Xi" of a continuation) does not pull
+    # that paragraph's constructions in.
+    sp = a.speaker
+    if sp is not None and p0 <= sp.start and sp.end <= p1:
+        lo, hi = min(lo, sp.start), max(hi, sp.end)
+    w0, w1 = _window(spans, lo, hi)
+    return max(w0, p0), min(w1, p1)
+
+
+_REPORT_OF = re.compile(
+    r"\b(?:report|reports|readout|read-out|summary|account|statement|transcript)\s+(?:of|on)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _refers_to_event(
+    text: str,
+    a: Attribution,
+    window: tuple[int, int],
+    event: str,
+    candidates: Sequence[Candidate],
+) -> bool:
+    """Does the quote's own clause place it in ``event`` ("quoted as saying in the call")?"""
+    w0, w1 = window
+    if any(w0 <= c.channel.start and c.channel.end <= w1 for c in candidates):
+        return False  # the sentence names a channel of its own
+    refers = re.compile(
+        rf"\b(?:the|that|this|their|its|same)\s+(?:[\w-]+\s+){{0,2}}{event}s?\b", re.IGNORECASE
+    )
+    a0, a1 = _anchor(a)
+    for m in refers.finditer(text, w0, w1):
+        if _overlaps(m.start(), m.end(), a.start, a.end):
+            continue  # inside the quoted words
+        if _REPORT_OF.search(text[max(w0, m.start() - 30) : m.start()]):
+            continue  # "the CCTV report of the call" mentions the report, not the quote's setting
+        if _distance(m.start(), m.end(), a0, a1) <= 80:
+            return True
+    return False
+
+
 def assign_vias(
     text: str,
     attributions: Sequence[Attribution],
     candidates: Sequence[Candidate],
     spans: Sequence[tuple[int, int]],
+    paragraphs: Sequence[tuple[int, int]] = (),
 ) -> list[Channel | None]:
     """The via channel of each attribution, by the three rules of the module docstring."""
-    windows = []
-    for a in attributions:
-        parts = _parts(a)
-        windows.append(_window(spans, min(p[0] for p in parts), max(p[1] for p in parts)))
+    windows = [quote_window(a, spans, paragraphs, len(text)) for a in attributions]
     # Rule 1: same sentence, nearest cue.
     owned: list[list[tuple[int, Candidate]]] = [[] for _ in attributions]
     for cand in candidates:
@@ -645,13 +701,8 @@ def assign_vias(
                 chain = own
         elif prev is not None and a.cue is None and result[prev] is not None:
             result[i] = result[prev]  # rule 2: a cue-less continuation of the previous quote
-        elif chain is not None and chain.event is not None:
-            w0, w1 = windows[i]
-            refers = re.compile(
-                rf"\b(?:the|that|this|their|its|same)\s+(?:[\w-]+\s+){{0,2}}{chain.event}s?\b",
-                re.IGNORECASE,
-            )
-            if chain.channel.end <= a.start and refers.search(text[w0:w1]):
+        elif chain is not None and chain.event is not None and chain.channel.end <= a.start:
+            if _refers_to_event(text, a, windows[i], chain.event, candidates):
                 result[i] = chain.channel  # rule 3: the text names the reported event again
         prev = i
     return result
@@ -673,7 +724,8 @@ def tag(
     wire = find_wire(document, g)
     candidates = find_candidates(text, find_channels(text, g, publisher))
     spans = sentence_spans(text, doc)
-    vias = assign_vias(text, attributions, candidates, spans)
+    paragraphs = [(p.start, p.end) for p in document.paragraphs]
+    vias = assign_vias(text, attributions, candidates, spans, paragraphs)
     quotes = []
     for a, channel in zip(attributions, vias, strict=True):
         via = _via(channel, text) if channel is not None else None
