@@ -252,7 +252,7 @@ def test_eval_and_import_brat_commands(tmp_path: Path) -> None:
 
 
 def test_gold_moved_across_white_space_changes() -> None:
-    g = GoldQuote(doc_id="d", start=4, end=17, text="peace\u00a0talks\nnow")
+    g = GoldQuote(doc_id="d", start=4, end=20, text="peace\u00a0talks\n now")
     text = "The peace talks now."
     moved = relocate(g, text)
     assert moved is not None and (moved.start, moved.end) == (4, 19)
