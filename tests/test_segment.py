@@ -47,6 +47,9 @@ ONE_SENTENCE = [
     "Xi had “questions and concerns” about the war.",
     "He called it “a disaster!” and walked out.",
     "The leaders’ call appeared to be their first since February.",
+    "‘Closer Than Allies’: Xi & Putin Hail China-Russia Cooperation",
+    "“We will win!” — Smith said.",
+    "“Why now?” The minister asked.",
     "She turned to him, \"This is great.\" she said.",
     # abbreviations and titles
     "Mr. Xi told Mr. Putin that China would make its own judgments.",
@@ -107,6 +110,11 @@ TWO_SENTENCES = [
         ["She turned to him, \"This is great.\"", "She held the book out."],
     ),
     ("He said ‘yes.’ Then he left.", ["He said ‘yes.’", "Then he left."]),
+    (
+        "He said the ’90s were ‘great.’ The players’ union agreed.",
+        ["He said the ’90s were ‘great.’", "The players’ union agreed."],
+    ),
+    ("He called it “a disaster”. Then he left.", ["He called it “a disaster”.", "Then he left."]),
     ("“Is it over?” The answer came fast.", ["“Is it over?”", "The answer came fast."]),
     ("“We are done!” The crowd cheered.", ["“We are done!”", "The crowd cheered."]),
     (

@@ -30,9 +30,9 @@ COMPONENT = "quotetrail_sentences"
 # Characters that end a sentence, alone or in runs ("?!", "....", "…").
 _TERMINAL_CHARS = frozenset(".?!…‽。！？")
 _CLOSERS = frozenset({"”", "’", "»", "›", ")", "]", "}", "」", "』"})
-_OPENERS = frozenset({"“", "‘", "«", "‹", "(", "[", "{", "„", "‚", "「", "『", "``", "`"})
+_OPENERS = frozenset({"“", "‘", "«", "‹", "(", "[", "{", "„", "‚", "‟", "‛", "「", "『", "``", "`"})
 # Straight marks open or close depending on the spacing around them.
-_STRAIGHT = frozenset("\"'")
+_STRAIGHT = frozenset("\"'＂")
 _BULLETS = frozenset("•⁃▪●◦‣∙▸►■□")
 # Capitalised words with these tags continue a name after an abbreviation or an initial
 # ("U.S. Government", "U.S. Republican candidate", "Gonzalo P. Curiel", "S.&P. 500").
