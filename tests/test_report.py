@@ -398,3 +398,28 @@ def test_report_command(tmp_path: Path) -> None:
     for command in ("report", "eval", "import-brat", "export-labelstudio", "import-labelstudio"):
         res = runner.invoke(app, [command, "--help"])
         assert res.exit_code == 0 and "Example: quotetrail " + command in res.output, command
+
+
+CORPUS_SHOT = Path("/tmp/quotetrail-report-corpus.png")
+
+
+def test_report_of_the_corpus_in_browser(tmp_path: Path, browser: Any) -> None:
+    from pipeline.runner import run
+
+    result = run(ROOT / "corpus", tmp_path / "out")
+    if result.errors:
+        pytest.skip(f"the pipeline failed on the corpus: {result.errors[0].message[:200]}")
+    data = write_report(tmp_path / "out", tmp_path / "report.html")
+    assert data.problems == []
+    browser.get((tmp_path / "report.html").as_uri())
+    found = browser.execute_script(
+        "var r = {}; document.querySelectorAll('mark.q').forEach(function (m) {"
+        "  r[m.dataset.qid] = (r[m.dataset.qid] || '') + m.textContent; }); return r;"
+    )
+    expected = {f"{q.doc_id}#{q.quote_id}": q.text for recs in data.quotes.values() for q in recs}
+    assert found == expected
+    side = browser.execute_script("return document.querySelectorAll('ol.quotes li').length")
+    assert side == len(expected)
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+    browser.set_window_size(1400, 1800)
+    assert browser.save_screenshot(str(CORPUS_SHOT))
