@@ -4,17 +4,263 @@ CONTRACT (used by the attribute stage):
     resolver = EntityResolver(document, doc)   # built once per article (doc: the spaCy parse)
     resolver.resolve(start, end) -> Resolution  # the mention at document.text[start:end]
 
-This first version only names what the mention says; the real resolver (salience, recency,
-gender and number agreement, appositions, titles, "the X" descriptions) replaces it.
+How it works: one left-to-right pass over the parse builds the article's entity table
+(people from NER, cleaned of titles and possessives; organisations; outlets; anonymous
+descriptors such as "a senior U.S. official"), attaching each person's roles and
+nationality from titles ("Russian ambassador to China Andrey Denisov") and appositions
+("Li Lifan, senior fellow at ...", "China's president, Xi Jinping,"). Pronouns and definite
+descriptions met on the way are resolved against what came before them (salience with
+recency decay, subjects and quote speakers weigh more, gender and number agreement,
+role and nationality agreement) and become mentions of their antecedent, so that later
+pronouns see the whole chain. ``resolve`` then looks the mention up (by its head token), or
+resolves it on demand with the same rules when the table has no mention there.
+
+Decisions (documented here because they shape the output):
+- A person's canonical name is the fullest form the article uses (most name tokens, first
+  seen on a tie): "Vladimir V. Putin" when the article writes it so, middle initials kept.
+  Titles and honorifics ("President", "Mr.", "State Department spokesman") are never part
+  of it; they become the person's roles.
+- A bare surname ("Li") goes to the person of that name introduced (full name) last before
+  the mention; a surname never introduced gets its own entity, upgraded when the full name
+  appears later.
+- An unnamed person ("a senior U.S. official", "officials", "the State Department
+  spokesperson" with no antecedent) is kind "anonymous" with the descriptor as its name,
+  determiners dropped. An unnamed spokesperson is a person, not their organisation, so it
+  is anonymous rather than "organization". A later definite description with the same
+  head noun ("the official") corefers with it; a different role noun does not.
+- Organisations (ORG/GPE/NORP entities and descriptions headed by "ministry", "campaign"
+  ...) are named as written without a leading "the": "Kremlin", "China's Foreign Ministry".
+- An outlet known to the gazetteer (pipeline.outlets), or looking like one when the
+  gazetteer is unavailable, is kind "outlet" with the outlet's canonical name.
+- resolved_by is "mention" when the mention itself names (or describes, for new anonymous
+  speakers) the speaker, "coreference" for pronouns and descriptions resolved to an
+  antecedent. Nothing found: name None, kind "unknown".
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import importlib
+import logging
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
 
 from schemas.models import Document, ResolvedBy, SpeakerKind
+
+log = logging.getLogger(__name__)
+
+DATA = Path(__file__).resolve().parent / "data"
+
+# Reporting verbs: the subject of one is a quote speaker, who stays salient for the
+# pronouns that follow ("... ," he said). A boost only, so a short list is enough.
+SPEECH_VERBS = frozenset(
+    """say tell add state note stress explain claim announce declare insist argue warn write
+    report describe comment respond reply ask urge acknowledge admit confirm deny emphasise
+    emphasize remark suggest continue told quote cite recall predict affirm hail vow pledge
+    reiterate assert maintain contend observe concede signal accuse criticise criticize
+    praise""".split()
+)
+
+# Determiners and quantifiers dropped from anonymous descriptors ("a senior U.S. official").
+_DROP_LEFT = frozenset(
+    """a an the one some several many few his her their its our my your this that these those
+    another any each every other more most such""".split()
+)
+# "the incoming president", "a former official": another person than the one in office.
+_OTHER_TIME = frozenset(
+    """incoming outgoing former ex late new next future previous then onetime erstwhile
+    predecessor successor""".split()
+)
+
+PronounType = Literal["m", "f", "person", "plural", "thing"]
+_PRONOUNS: dict[str, PronounType] = {
+    "he": "m", "him": "m", "himself": "m",
+    "she": "f", "her": "f", "herself": "f",
+    "i": "person", "me": "person", "myself": "person",
+    "they": "plural", "them": "plural", "we": "plural", "us": "plural",
+    "it": "thing",
+}
+_SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
+_ORG_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC"})
+_NEWS_KINDS = frozenset({"news_agency", "broadcaster", "newspaper", "magazine", "online"})
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+_WINDOW = 4  # sentences a pronoun looks back for its antecedent
+_SPEAKER_WINDOW = 12  # further back, only for a quote speaker ("he said" paragraphs later)
+
+
+# --------------------------------------------------------------------------------------
+# Lexicons (pipeline/data), loaded once per process
+
+
+def _norm(text: str) -> str:
+    """Lower-case, without periods, curly apostrophes straightened, spaces collapsed."""
+    text = text.lower().replace("’", "'").replace(".", "")
+    return " ".join(text.split())
+
+
+def _lines(name: str) -> Iterable[str]:
+    for raw in (DATA / name).read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            yield line
+
+
+def _sections(name: str) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    current = ""
+    for line in _lines(name):
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+            continue
+        out.setdefault(current, set()).add(_norm(line))
+    return out
+
+
+def _head_word(term: str) -> str:
+    """The head of a role term: "secretary of state" -> "secretary", "premier" -> "premier"."""
+    words = term.split()
+    if "of" in words[1:]:
+        return words[words.index("of", 1) - 1]
+    return words[-1]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The resolver's word lists: titles, role synonyms, people/org/outlet nouns, demonyms."""
+
+    titles: frozenset[str]
+    honorifics: frozenset[str]
+    title_gender: dict[str, str]
+    max_title_words: int
+    role_groups: dict[str, frozenset[int]]
+    people: frozenset[str]
+    orgs: frozenset[str]
+    outlet_names: frozenset[str]
+    outlet_heads: frozenset[str]
+    nationality: dict[str, str]
+    first_names: dict[str, str]
+
+    def is_title(self, term: str) -> bool:
+        """Whether a normalised term is a title or honorific."""
+        return term in self.titles
+
+    def person_noun(self, lemma: str) -> bool:
+        """Whether a (normalised) head noun denotes a person: a title, role or people noun."""
+        return lemma in self.people or lemma in self.titles or lemma in self.role_groups
+
+    def groups(self, terms: Iterable[str]) -> set[int]:
+        """Synonym groups of role terms and of their head words."""
+        out: set[int] = set()
+        for term in terms:
+            out |= self.role_groups.get(term, frozenset())
+            out |= self.role_groups.get(_head_word(term), frozenset())
+        return out
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """Load (once) the data files the resolver uses."""
+    titles: set[str] = set()
+    honorifics: set[str] = set()
+    gender: dict[str, str] = {}
+    for line in _lines("titles.txt"):
+        term, _, tag = line.partition("|")
+        key = _norm(term)
+        titles.add(key)
+        for g in ("m", "f"):
+            if g in tag:
+                gender[key] = g
+        if "h" in tag:
+            honorifics.add(key)
+    groups: dict[str, set[int]] = {}
+    for i, line in enumerate(_lines("roles.txt")):
+        for term in line.split(","):
+            if term.strip():
+                groups.setdefault(_norm(term), set()).add(i)
+    nationality: dict[str, str] = {}
+    for line in _lines("resolve_demonyms.txt"):
+        demonym, _, aliases = line.partition(":")
+        key = demonym.strip()
+        for alias in [demonym, *aliases.split(",")]:
+            if alias.strip():
+                nationality[_norm(alias)] = key
+    outlets = _sections("resolve_outlet_words.txt")
+    names = _sections("resolve_first_names.txt")
+    first: dict[str, str] = {n: "m" for n in names.get("m", set())}
+    first.update({n: "f" for n in names.get("f", set())})
+    return Lexicon(
+        titles=frozenset(titles),
+        honorifics=frozenset(honorifics),
+        title_gender=gender,
+        max_title_words=max(len(t.split()) for t in titles),
+        role_groups={k: frozenset(v) for k, v in groups.items()},
+        people=frozenset(_norm(x) for x in _lines("resolve_people.txt")),
+        orgs=frozenset(_norm(x) for x in _lines("resolve_organizations.txt")),
+        outlet_names=frozenset(outlets.get("name", set())),
+        outlet_heads=frozenset(outlets.get("head", set())),
+        nationality=nationality,
+        first_names=first,
+    )
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> Any:
+    """The outlet gazetteer, or None while pipeline.outlets has none (or its data is bad)."""
+    try:
+        module = importlib.import_module("pipeline.outlets")
+        factory = getattr(module, "gazetteer", None)
+        return None if factory is None else factory()
+    except (ImportError, OSError, ValueError) as exc:
+        # A broken gazetteer must not stop attribution: outlets fall back to word cues.
+        log.warning("outlet gazetteer unavailable, using word cues for outlets: %s", exc)
+        return None
+
+
+def outlet_entry(name: str) -> tuple[str, str] | None:
+    """(canonical name, outlet kind) of a known outlet or official channel, else None."""
+    gaz = _gazetteer()
+    if gaz is None or not name.strip():
+        return None
+    entry = gaz.by_name(name)
+    if entry is None:
+        return None
+    return str(entry.name), str(entry.kind)
+
+
+# --------------------------------------------------------------------------------------
+# The entity table
+
+
+@dataclass
+class _Mention:
+    start: int  # token range of the mention (the name or the description)
+    end: int
+    head: int
+    sent: int
+    weight: float  # salience: subjects and quote speakers weigh more
+    speaker: bool
+    by: ResolvedBy
+
+
+@dataclass
+class _Entity:
+    kind: SpeakerKind
+    name: str | None
+    words: tuple[str, ...] = ()  # normalised name tokens (people)
+    size: int = 0  # name tokens of the fullest form seen
+    gender: str | None = None
+    plural: bool = False
+    head: str = ""  # head noun of a descriptor (anonymous, organisations)
+    roles: set[str] = field(default_factory=set)
+    nations: set[str] = field(default_factory=set)  # demonym keys ("Chinese")
+    affiliations: set[str] = field(default_factory=set)  # other organisations named
+    mentions: list[_Mention] = field(default_factory=list)
+    introduced: int = -1  # token index of the latest full-name mention
 
 
 @dataclass(frozen=True)
@@ -26,18 +272,725 @@ class Resolution:
     resolved_by: ResolvedBy
 
 
+_UNKNOWN = Resolution(None, "unknown", "mention")
+
+
+def _clean_end(doc: Doc, start: int, end: int) -> int:
+    """End of a span without trailing punctuation, possessive 's, or spaces."""
+    while end > start and (
+        doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].text in _POSSESSIVE
+    ):
+        end -= 1
+    return end
+
+
 class EntityResolver:
     """Resolve speaker mentions of one article to canonical names."""
 
     def __init__(self, document: Document, doc: Doc) -> None:
         self.document = document
         self.doc = doc
+        self.lex = lexicon()
+        self.entities: list[_Entity] = []
+        self._by_head: dict[int, tuple[_Entity, _Mention]] = {}
+        self._names: dict[str, list[_Entity]] = {}  # name token -> people with it
+        self._anon: dict[str, _Entity] = {}
+        self._orgs: dict[str, _Entity] = {}
+        self._sent = [0] * len(doc)
+        self._quoted = [False] * len(doc)
+        self._label_votes: Counter[tuple[str, bool]] = Counter()
+        self._index_tokens()
+        self._build()
+
+    # ---- per-token facts, one pass
+
+    def _index_tokens(self) -> None:
+        """Sentence index and inside-quotation flag of every token."""
+        for i, sent in enumerate(self.doc.sents):
+            for t in range(sent.start, sent.end):
+                self._sent[t] = i
+        inside = False
+        for tok in self.doc:
+            text = tok.text
+            if (tok.is_space and "\n" in text) or "\n" in tok.whitespace_:
+                inside = False  # a quote never runs past a paragraph without a new mark
+            if "“" in text:
+                inside = True
+            self._quoted[tok.i] = inside
+            if "”" in text:
+                inside = False
+            elif '"' in text:
+                inside = not inside
+            # votes: is this token text a person's name more often than a place/org?
+            if tok.ent_type_:
+                self._label_votes[(tok.text, tok.ent_type_ == "PERSON")] += 1
+
+    # ---- small predicates
+
+    def _title_at(self, i: int, limit: int) -> int:
+        """End of the longest title starting at token i (before ``limit``), or i."""
+        best = i
+        stop = min(limit, i + self.lex.max_title_words + 3)
+        for j in range(i + 1, stop + 1):
+            if self.lex.is_title(_norm(self.doc[i:j].text)):
+                best = j
+        return best
+
+    def _nation(self, text: str) -> str | None:
+        return self.lex.nationality.get(_norm(text))
+
+    def _weight(self, tok: Token) -> tuple[float, bool]:
+        """Salience weight of a mention headed by ``tok``, and whether it is a quote speaker."""
+        weight = 1.0
+        speaker = False
+        if tok.dep_ in _SUBJECT_DEPS:
+            weight += 0.8
+            if tok.head.lemma_.lower() in SPEECH_VERBS:
+                weight += 0.6
+                speaker = True
+        elif tok.dep_ == "pobj" and tok.head.lower_ in ("to", "by") and (
+            tok.head.head.lemma_.lower() in ("accord", "quote")
+        ):
+            speaker = True  # "according to X", "quoted by X"
+            weight += 0.4
+        elif tok.dep_ in ("compound", "poss"):
+            weight -= 0.4
+        if self._quoted[tok.i]:
+            weight *= 0.3  # names inside a quotation are rarely what a narrative "he" means
+        return weight, speaker
+
+    def _add(self, ent: _Entity, start: int, end: int, head: int, by: ResolvedBy) -> _Mention:
+        tok = self.doc[head]
+        weight, speaker = self._weight(tok)
+        m = _Mention(start, end, head, self._sent[head], weight, speaker, by)
+        ent.mentions.append(m)
+        self._by_head[head] = (ent, m)
+        return m
+
+    # ---- building
+
+    def _build(self) -> None:
+        """One pass over the article: people, descriptions, organisations, pronouns."""
+        candidates: list[tuple[int, int, int, str]] = []  # start, end, head, what
+        person_tokens: set[int] = set()
+        for ent in self.doc.ents:
+            if ent.label_ != "PERSON":
+                continue
+            span = self._person_span(ent.start, ent.end)
+            if span is None:
+                continue
+            start, end, head = span
+            candidates.append((start, end, head, "name"))
+            person_tokens.update(range(ent.start, ent.end))
+        self._propn_people(candidates, person_tokens)
+        for chunk in self.doc.noun_chunks:
+            if any(t in person_tokens for t in range(chunk.start, chunk.end)):
+                continue
+            candidates.append((chunk.start, chunk.end, chunk.root.i, "chunk"))
+        candidates.sort()
+        for start, end, head, what in candidates:
+            if what == "name":
+                self._add_person(start, end, head)
+                continue
+            root = self.doc[head]
+            if root.pos_ == "PROPN" and _norm(root.text) in self._names and (
+                outlet_entry(root.text) is None
+            ):
+                # a known surname the NER labelled otherwise ("Denisov" as ORG)
+                first = head
+                while first > start and self.doc[first - 1].pos_ == "PROPN":
+                    first -= 1
+                self._add_person(first, head + 1, head)
+                continue
+            self._add_chunk(self.doc[start:end])
+
+    def _person_span(self, start: int, end: int) -> tuple[int, int, int] | None:
+        """A PERSON entity span without titles, possessive or punctuation: (start, end, head)."""
+        doc = self.doc
+        end = _clean_end(doc, start, end)
+        while start < end - 1:
+            tok = doc[start]
+            stop = self._title_at(start, end - 1)
+            if stop > start:
+                start = stop
+            elif (
+                tok.ent_type_ in ("NORP", "GPE")
+                or tok.text in _POSSESSIVE
+                or tok.is_punct
+                or tok.pos_ == "DET"
+                or self._nation(tok.text) is not None
+            ):
+                start += 1
+            else:
+                break
+        if start >= end:
+            return None
+        words = [doc[i] for i in range(start, end)]
+        if not any(w.text[:1].isupper() for w in words):
+            return None
+        # A headline fragment such as "Closer China": its last word is mostly a place.
+        last = words[-1].text
+        if self._label_votes[(last, False)] > self._label_votes[(last, True)]:
+            return None
+        if any(w.text in ("-", "&", "/") or "\n" in w.text for w in words):
+            return None
+        return start, end, end - 1
+
+    def _propn_people(self, out: list[tuple[int, int, int, str]], seen: set[int]) -> None:
+        """Names the NER missed: a proper-noun run right after a title, or a known surname."""
+        doc = self.doc
+        known: set[str] = set()
+        for _s, _e, head, _w in out:
+            known.add(doc[head].text)
+        i = 0
+        n = len(doc)
+        while i < n:
+            tok = doc[i]
+            if tok.pos_ != "PROPN" or i in seen or tok.ent_type_ in _ORG_LABELS - {"NORP"}:
+                i += 1
+                continue
+            j = i
+            while j < n and doc[j].pos_ == "PROPN" and j not in seen and not doc[j].ent_type_:
+                j += 1
+            if j == i:
+                i += 1
+                continue
+            end = _clean_end(doc, i, j)
+            if end <= i:
+                i = j
+                continue
+            if self._looks_like_person(i, end, known):
+                out.append((i, end, end - 1, "name"))
+                seen.update(range(i, end))
+            i = max(j, i + 1)
+
+    def _looks_like_person(self, start: int, end: int, known: set[str]) -> bool:
+        """Whether a proper-noun run the NER left unlabelled is a person's name."""
+        doc = self.doc
+        words = doc[start:end]
+        if not all(w.text[:1].isupper() and w.is_alpha for w in words) or end - start > 4:
+            return False
+        if any(_norm(w.text) in self.lex.orgs or _norm(w.text) in self.lex.outlet_names
+               for w in words):
+            return False  # "Foreign Ministry", "Moscow Times": organisations, not people
+        # "... ambassador to China Andrey Denisov": a title word just before the run
+        if start > 0 and self.lex.is_title(_norm(doc[start - 1].text)):
+            return True
+        # a known name: "Li Yonghui" after "Li Lifan", "Denisov" after "Andrey Denisov"
+        if any(w.text in known for w in words):
+            return True
+        root = doc[end - 1]
+        for child in root.children:  # "Li Yonghui, senior research fellow at ..."
+            if child.dep_ == "appos" and self.lex.person_noun(_norm(child.lemma_)):
+                return True
+        # "Jane Doe said": a two- or three-word name as the subject of a reporting verb
+        return end - start >= 2 and root.dep_ == "nsubj" and (
+            root.head.lemma_.lower() in SPEECH_VERBS
+        )
+
+    def _add_person(self, start: int, end: int, head: int) -> None:
+        doc = self.doc
+        text = doc[start:end].text
+        entry = outlet_entry(text)
+        if entry is not None and entry[1] in _NEWS_KINDS:
+            self._add_org(entry[0], "outlet", start, end, head, "mention", head_word="")
+            return
+        words = tuple(_norm(doc[i].text) for i in range(start, end))
+        ent = self._match_name(words, head, register=True)
+        if ent is None:
+            ent = _Entity("person", text, words=words, size=len(words))
+            self.entities.append(ent)
+        elif len(words) > ent.size:
+            ent.name, ent.words, ent.size = text, words, len(words)
+        if len(words) > 1:
+            ent.introduced = head
+        for w in words:
+            bucket = self._names.setdefault(w, [])
+            if ent not in bucket:
+                bucket.append(ent)
+        self._add(ent, start, end, head, "mention")
+        self._roles_of(ent, start, end)
+        if ent.gender is None and len(words) > 1:
+            ent.gender = self.lex.first_names.get(words[0])
+
+    def _match_name(
+        self, words: tuple[str, ...], pos: int, register: bool = False
+    ) -> _Entity | None:
+        """The person a name refers to at token ``pos`` (None: a new person)."""
+        cands: list[_Entity] = []
+        for ent in self._names.get(words[-1], []) + self._names.get(words[0], []):
+            if ent in cands or not ent.mentions or ent.mentions[0].start >= pos:
+                continue
+            if self._compatible(words, ent.words):
+                cands.append(ent)
+        if not cands:
+            return None
+        # "Li" after "Li Lifan" ... "Li Yonghui": the one introduced last before it.
+        return max(cands, key=lambda e: (e.introduced if e.introduced < pos else -1,
+                                         e.mentions[-1].start))
+
+    @staticmethod
+    def _compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+        """Whether two name forms can be the same person ("Putin" ~ "Vladimir V. Putin")."""
+        if len(a) == 1 or len(b) == 1:
+            short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+            return short[0] in (long_[0], long_[-1])
+        if a[-1] != b[-1]:
+            return False
+        return a[0] == b[0] or a[0][:1] == b[0][:1] and (len(a[0]) == 1 or len(b[0]) == 1)
+
+    # ---- roles and nationality of a person, from the title before the name and appositions
+
+    def _roles_of(self, ent: _Entity, start: int, end: int) -> None:
+        doc = self.doc
+        root = doc[end - 1]
+        while root.head.i != root.i and start <= root.head.i < end:
+            root = root.head
+        left = max(root.left_edge.i, start - 10)
+        if left < start:
+            self._describe(ent, left, start, root)
+        # titles the NER put inside the PERSON span were stripped before ``start``
+        for child in root.children:
+            if child.dep_ == "appos" and not (start <= child.i < end):
+                if child.ent_type_ != "PERSON":
+                    self._describe(ent, child.left_edge.i, child.i + 1, child)
+        if root.dep_ == "appos" and root.head.pos_ in ("NOUN", "PROPN"):
+            h = root.head
+            if h.ent_type_ != "PERSON":
+                self._describe(ent, h.left_edge.i, h.i + 1, h)
+
+    def _describe(self, ent: _Entity, start: int, end: int, anchor: Token) -> None:
+        """Add roles (titles, role nouns) and nationalities found in ``doc[start:end]``."""
+        doc = self.doc
+        i = start
+        while i < end:
+            stop = self._title_at(i, end)
+            if stop > i:
+                term = _norm(doc[i:stop].text)
+                if term not in self.lex.honorifics:
+                    ent.roles.add(term)
+                    ent.roles.add(_head_word(term))
+                g = self.lex.title_gender.get(term)
+                if g and ent.gender is None:
+                    ent.gender = g
+                i = stop
+                continue
+            tok = doc[i]
+            lemma = _norm(tok.lemma_)
+            if tok.pos_ == "NOUN" and self.lex.person_noun(lemma):
+                ent.roles.add(lemma)
+            i += 1
+        self._origins(start, end, anchor, ent.nations, ent.affiliations)
+
+    def _origins(
+        self, start: int, end: int, anchor: Token, nations: set[str], affiliations: set[str]
+    ) -> None:
+        """Nationalities and affiliations modifying ``anchor``, outside prepositional phrases."""
+        doc = self.doc
+        i = start
+        while i < end:
+            tok = doc[i]
+            j = i + 1
+            if tok.ent_iob_ == "B" and tok.ent_type_ in _ORG_LABELS:
+                while j < end and doc[j].ent_iob_ == "I":
+                    j += 1
+            if self._under_prep(tok, anchor):
+                i = j
+                continue
+            words = [doc[k] for k in range(i, j) if doc[k].lower_ != "the"]
+            text = " ".join(w.text for w in words if w.text not in _POSSESSIVE)
+            nation = self._nation(text)
+            if nation is not None:
+                nations.add(nation)
+            elif tok.ent_type_ in _ORG_LABELS and j > i:
+                affiliations.add(_norm(text))
+                for w in words:  # "the Chinese Communist Party" is Chinese too
+                    sub = self._nation(w.text)
+                    if sub is not None:
+                        nations.add(sub)
+            i = j
+
+    @staticmethod
+    def _under_prep(tok: Token, anchor: Token) -> bool:
+        """Whether ``tok`` hangs off ``anchor`` through a preposition ("ambassador to China")."""
+        cur = tok
+        for _ in range(12):
+            if cur.i == anchor.i or cur.head.i == cur.i:
+                return False
+            if cur.head.pos_ == "ADP":
+                return True
+            cur = cur.head
+        return False
+
+    # ---- noun chunks: organisations, outlets, anonymous people, descriptions, pronouns
+
+    def _add_chunk(self, chunk: Span) -> None:
+        root = chunk.root
+        low = root.lower_
+        if root.pos_ == "PRON":
+            if low in _PRONOUNS:
+                ant = self._pronoun(root)
+                if ant is not None:
+                    self._add(ant, chunk.start, chunk.end, root.i, "coreference")
+            return
+        if self._attached_to_person(root):
+            return
+        kind, name, head_word, plural = self._classify(chunk)
+        if kind == "unknown":
+            return
+        if kind in ("organization", "outlet") and name is not None:
+            proper = any(t.pos_ == "PROPN" for t in chunk)
+            if not proper and self._definite(chunk):
+                ant = self._description(chunk, head_word, want_orgs=True)
+                if ant is not None:
+                    self._add(ant, chunk.start, chunk.end, root.i, "coreference")
+                    return
+            self._add_org(name, kind, chunk.start, chunk.end, root.i, "mention", head_word,
+                          plural)
+            return
+        if kind == "anonymous":
+            if self._definite(chunk):
+                ant = self._description(chunk, head_word, want_orgs=False)
+                if ant is not None:
+                    self._add(ant, chunk.start, chunk.end, root.i, "coreference")
+                    return
+            self._add_anonymous(chunk, head_word, plural)
+
+    def _attached_to_person(self, root: Token) -> bool:
+        """Whether a noun is an apposition of a named person ("China's president, Xi Jinping")."""
+        if root.dep_ == "appos" and root.head.i in self._by_head:
+            return self._by_head[root.head.i][0].kind == "person"
+        for child in root.children:
+            if child.dep_ == "appos" and child.ent_type_ == "PERSON":
+                return True
+        return root.dep_ == "compound" and root.head.ent_type_ == "PERSON"
+
+    def _definite(self, chunk: Span) -> bool:
+        first = chunk[0].lower_
+        return first in ("the", "this", "that", "these", "those") or (
+            chunk[0].tag_ == "PRP$"
+        )
+
+    def _classify(self, span: Span) -> tuple[SpeakerKind, str | None, str, bool]:
+        """(kind, name, head word, plural) of a non-pronoun noun phrase."""
+        root = span.root
+        lemma = _norm(root.lemma_)
+        plural = root.tag_ in ("NNS", "NNPS")
+        end = _clean_end(self.doc, span.start, root.i + 1)
+        start = span.start
+        while start < end - 1 and self.doc[start].lower_ in _DROP_LEFT:
+            start += 1
+        text = self.doc[start:end].text
+        # outlets: the gazetteer's name, or "state broadcaster CCTV", or word cues
+        entry = outlet_entry(text) or outlet_entry(self.doc[span.start:end].text)
+        if entry is not None:
+            kind: SpeakerKind = "outlet" if entry[1] in _NEWS_KINDS else "organization"
+            return kind, entry[0], lemma, plural
+        propn = [t for t in self.doc[start:end] if t.pos_ == "PROPN"]
+        cue = [t for t in self.doc[start:end] if _norm(t.lemma_) in self.lex.outlet_heads]
+        if cue and propn and propn[-1].i > cue[0].i:
+            # "state broadcaster CCTV": the name after the descriptor
+            first = max(cue[-1].i + 1, propn[0].i)
+            name = self.doc[first:propn[-1].i + 1].text
+            named = outlet_entry(name)
+            return "outlet", named[0] if named else name, lemma, plural
+        if root.ent_type_ in _ORG_LABELS or lemma in self.lex.orgs or _norm(text) in self.lex.orgs:
+            if _gazetteer() is None and root.ent_type_ == "ORG" and (
+                _norm(root.text) in self.lex.outlet_names
+            ):
+                return "outlet", self._org_name(span.start, end), lemma, plural
+            return "organization", self._org_name(span.start, end), lemma, plural
+        if self.lex.person_noun(lemma) or self.lex.person_noun(_norm(root.text)):
+            return "anonymous", self._descriptor(start, end), lemma, plural
+        if lemma in self.lex.outlet_heads:
+            return "outlet", self._descriptor(start, end), lemma, plural
+        return "unknown", None, lemma, plural
+
+    def _org_name(self, start: int, end: int) -> str:
+        """An organisation's name as written, without a leading "the" ("the Kremlin")."""
+        doc = self.doc
+        root = doc[start:end].root
+        if root.ent_type_ in _ORG_LABELS and doc[end - 1].i == root.i:
+            # the named entity, not what the chunk put before it ("in particular the US")
+            first = root.i
+            while first > start and doc[first].ent_iob_ == "I":
+                first -= 1
+            start = first
+        while start < end - 1 and (
+            doc[start].lower_ in _DROP_LEFT or not doc[start].text[:1].isalnum()
+        ):
+            start += 1
+        return " ".join(doc[start:end].text.split())
+
+    def _descriptor(self, start: int, end: int) -> str:
+        """An anonymous speaker's descriptor: "The top aide" -> "top aide"."""
+        doc = self.doc
+        while start < end - 1 and (
+            doc[start].lower_ in _DROP_LEFT
+            or doc[start].tag_ == "PRP$"
+            or not doc[start].text[:1].isalnum()
+        ):
+            start += 1
+        first = doc[start]
+        text = doc[start:end].text
+        # "Officials said" at a sentence start: the capital is the sentence's, not the name's
+        sentence_initial = first.is_sent_start or first.i == 0 or (
+            not doc[first.i - 1].text[:1].isalnum()
+            and (first.i < 2 or doc[first.i - 1].is_sent_start)
+        )
+        if sentence_initial and first.pos_ != "PROPN" and not first.ent_type_ and (
+            not text[:2].isupper()
+        ):
+            text = text[:1].lower() + text[1:]
+        return " ".join(text.split())
+
+    def _add_org(
+        self,
+        name: str,
+        kind: SpeakerKind,
+        start: int,
+        end: int,
+        head: int,
+        by: ResolvedBy,
+        head_word: str,
+        plural: bool = False,
+    ) -> _Entity:
+        key = kind + ":" + _norm(name)
+        ent = self._orgs.get(key)
+        if ent is None:
+            ent = _Entity(kind, name, head=head_word, plural=plural)
+            nation = self._nation(name)
+            if nation:
+                ent.nations.add(nation)
+            self._orgs[key] = ent
+            self.entities.append(ent)
+        self._add(ent, start, end, head, by)
+        return ent
+
+    def _add_anonymous(self, chunk: Span, head_word: str, plural: bool) -> _Entity:
+        end = _clean_end(self.doc, chunk.start, chunk.end)
+        end = self._postmodifiers(chunk.root, end)
+        name = self._descriptor(chunk.start, end)
+        key = _norm(name)
+        ent = self._anon.get(key)
+        if ent is None:
+            ent = _Entity("anonymous", name, head=head_word, plural=plural)
+            ent.roles.add(head_word)
+            self._origins(chunk.start, chunk.end, chunk.root, ent.nations, ent.affiliations)
+            self._anon[key] = ent
+            self.entities.append(ent)
+            g = self.lex.title_gender.get(head_word)
+            ent.gender = g
+        self._add(ent, chunk.start, chunk.end, chunk.root.i, "mention")
+        return ent
+
+    def _postmodifiers(self, root: Token, end: int) -> int:
+        """Extend a descriptor over "familiar with the matter", "at the ministry" (short ones)."""
+        for child in root.rights:
+            if child.i < end:
+                continue
+            if child.i != end or child.dep_ not in ("amod", "prep"):
+                break
+            right = child.right_edge.i + 1
+            if right - child.i > 8:
+                break
+            end = _clean_end(self.doc, child.i, right)
+        return end
+
+    # ---- coreference
+
+    def _salience(self, ent: _Entity, pos: int, window: int) -> float:
+        """Decayed sum of the weights of an entity's mentions before token ``pos``."""
+        sent = self._sent[pos]
+        head_of_pos = self.doc[pos].head.i
+        total = 0.0
+        for m in reversed(ent.mentions):
+            if m.start >= pos:
+                continue
+            d = sent - m.sent
+            if d > window:
+                break
+            if self.doc[m.head].head.i == head_of_pos and d == 0:
+                continue  # a co-argument of the same verb is not the pronoun's antecedent
+            total += m.weight * 0.5**d
+        return total
+
+    def _pronoun(self, tok: Token) -> _Entity | None:
+        """The antecedent of a pronoun (agreement filters, then salience)."""
+        ptype = _PRONOUNS.get(tok.lower_)
+        if ptype is None:
+            return None
+        pos = tok.i
+        best: _Entity | None = None
+        best_score = 0.0
+        compatible: list[_Entity] = []
+        for ent in self.entities:
+            fit = self._agrees(ent, ptype)
+            if fit <= 0:
+                continue
+            score = self._salience(ent, pos, _WINDOW) * fit
+            if score > 0:
+                compatible.append(ent)
+            if score > best_score:
+                best, best_score = ent, score
+        if best is None and ptype in ("m", "f", "person"):
+            best = self._last_speaker(pos, ptype)
+            if best is not None:
+                compatible = [best]
+        if best is not None and best.gender is None and ptype in ("m", "f") and (
+            len(compatible) == 1 and best.kind == "person"
+        ):
+            best.gender = ptype  # later "she"/"he" can rely on it
+        return best
+
+    def _agrees(self, ent: _Entity, ptype: PronounType) -> float:
+        """How well an entity fits a pronoun: 0 excluded, <1 possible, 1 good."""
+        if ptype in ("m", "f"):
+            if ent.kind == "person":
+                if ent.gender is None:
+                    return 0.7
+                return 1.0 if ent.gender == ptype else 0.0
+            if ent.kind == "anonymous" and not ent.plural:
+                return 0.5 if ent.gender in (None, ptype) else 0.0
+            return 0.0
+        if ptype == "person":
+            return 1.0 if ent.kind == "person" else 0.5 if ent.kind == "anonymous" else 0.0
+        if ptype == "plural":
+            if ent.plural:
+                return 1.0
+            if ent.kind in ("organization", "outlet"):
+                return 0.6
+            return 0.2 if ent.kind == "anonymous" else 0.0
+        # "it": a singular organisation or outlet
+        if ent.kind in ("organization", "outlet") and not ent.plural:
+            return 1.0
+        return 0.0
+
+    def _last_speaker(self, pos: int, ptype: PronounType) -> _Entity | None:
+        """The latest quote speaker within a few paragraphs, for a distant "he said"."""
+        best: _Entity | None = None
+        best_at = -1
+        for ent in self.entities:
+            if self._agrees(ent, ptype) <= 0:
+                continue
+            for m in reversed(ent.mentions):
+                if m.start < pos and m.speaker:
+                    if self._sent[pos] - m.sent <= _SPEAKER_WINDOW and m.start > best_at:
+                        best, best_at = ent, m.start
+                    break
+        return best
+
+    def _description(self, chunk: Span, head_word: str, want_orgs: bool) -> _Entity | None:
+        """The antecedent of a definite description ("the Chinese leader", "the ministry")."""
+        nations: set[str] = set()
+        affiliations: set[str] = set()
+        root = chunk.root
+        self._origins(chunk.start, chunk.end, root, nations, affiliations)
+        terms = {head_word}
+        for i in range(chunk.start, root.i + 1):
+            stop = self._title_at(i, root.i + 1)
+            if stop == root.i + 1:
+                terms.add(_norm(self.doc[i:stop].text))
+                break
+        groups = self.lex.groups(terms)
+        plural = root.tag_ in ("NNS", "NNPS")
+        mods = [
+            t for t in self.doc[chunk.start:root.i]
+            if t.lower_ not in _DROP_LEFT and t.tag_ != "PRP$" and t.text[:1].isalnum()
+        ]
+        if any(t.lower_ in _OTHER_TIME or t.like_num for t in mods):
+            return None  # "the incoming president", "the two leaders": not one seen before
+        if root.lemma_.lower() == "counterpart":
+            return None  # relational: "his Russian counterpart" is not "him"
+        pos = chunk.start
+        best: _Entity | None = None
+        best_score = 0.0
+        for ent in self.entities:
+            if not ent.mentions or ent.mentions[0].start >= pos or ent.plural != plural:
+                continue
+            if want_orgs != (ent.kind in ("organization", "outlet")):
+                continue
+            if want_orgs:
+                # "the ministry" -> "China's Foreign Ministry"; every modifier must agree
+                words = set(_norm(ent.name or "").split())
+                quality = 2.0 if (ent.head == head_word or head_word in words) and all(
+                    _norm(t.text) in words or self._nation(t.text) in ent.nations for t in mods
+                ) else 0.0
+            elif ent.kind == "anonymous":
+                quality = 2.0 if ent.head == head_word else 0.0
+            else:
+                quality = self._role_match(terms, groups, ent)
+            if quality <= 0:
+                continue
+            if nations and ent.nations and not nations & ent.nations:
+                continue
+            if affiliations and ent.affiliations and not affiliations & ent.affiliations \
+                    and ent.kind == "anonymous":
+                continue
+            bonus = 0.5 * bool(nations & ent.nations) + 0.5 * bool(affiliations & ent.affiliations)
+            last = max(m.start for m in ent.mentions if m.start < pos)
+            recency = 0.8 ** (self._sent[pos] - self._sent[last])
+            score = quality + bonus + recency
+            if score > best_score:
+                best, best_score = ent, score
+        return best
+
+    def _role_match(self, terms: set[str], groups: set[int], ent: _Entity) -> float:
+        if terms & ent.roles or {_head_word(t) for t in terms} & ent.roles:
+            return 2.0
+        if groups & self.lex.groups(ent.roles):
+            return 1.0
+        return 0.0
+
+    # ---- the contract
 
     def resolve(self, start: int, end: int) -> Resolution:
         """Resolve the mention at ``document.text[start:end]``."""
         span = self.doc.char_span(start, end, alignment_mode="expand")
-        if span is not None and span.root.pos_ == "PRON":
-            return Resolution(None, "unknown", "coreference")
-        if span is not None and any(t.ent_type_ == "PERSON" for t in span):
-            return Resolution(self.document.text[start:end], "person", "mention")
-        return Resolution(self.document.text[start:end], "unknown", "mention")
+        if span is None or len(span) == 0:
+            return _UNKNOWN
+        found = self._lookup(span)
+        if found is not None:
+            ent, m = found
+            by: ResolvedBy = m.by
+            if span.root.pos_ == "PRON" and span.root.lower_ in _PRONOUNS:
+                by = "coreference"
+            return Resolution(ent.name, ent.kind, by)
+        return self._on_demand(span)
+
+    def _lookup(self, span: Span) -> tuple[_Entity, _Mention] | None:
+        """The table's mention headed inside ``span`` (its root first, then its last name)."""
+        hit = self._by_head.get(span.root.i)
+        if hit is not None:
+            return hit
+        for tok in reversed(span):
+            hit = self._by_head.get(tok.i)
+            if hit is not None and hit[0].kind == "person":
+                return hit
+        return None
+
+    def _on_demand(self, span: Span) -> Resolution:
+        """Resolve a mention the table has no entry for, with the same rules."""
+        root = span.root
+        if root.pos_ == "PRON" or root.lower_ in _PRONOUNS:
+            ant = self._pronoun(root)
+            if ant is None:
+                return Resolution(None, "unknown", "coreference")
+            return Resolution(ant.name, ant.kind, "coreference")
+        names = [t for t in span if t.pos_ == "PROPN" and t.ent_type_ not in _ORG_LABELS]
+        if names:
+            hit = self._match_name((_norm(names[-1].text),), names[-1].i + 1)
+            if hit is not None:
+                return Resolution(hit.name, "person", "mention")
+        kind, name, head_word, _plural = self._classify(span)
+        if kind == "anonymous" and self._definite(span):
+            ant = self._description(span, head_word, want_orgs=False)
+            if ant is not None:
+                return Resolution(ant.name, ant.kind, "coreference")
+        if kind != "unknown":
+            return Resolution(name, kind, "mention")
+        if names and root.pos_ == "PROPN":
+            s = self._person_span(names[0].i, names[-1].i + 1)
+            if s is not None:
+                return Resolution(self.doc[s[0]:s[1]].text, "person", "mention")
+        return _UNKNOWN
