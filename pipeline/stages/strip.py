@@ -265,7 +265,9 @@ def _headline_like(u: Unit) -> bool:
 
 def _body_like(u: Unit) -> bool:
     """A line shaped like article prose: a sentence, or a long run of stopword-rich words."""
-    return (u.terminal and u.n >= 4) or (u.n >= 15 and u.stop_density >= 0.25)
+    if u.n >= 4 and (u.terminal or u.text.rstrip().endswith(":")):
+        return True
+    return u.n >= 15 and u.stop_density >= 0.25
 
 
 def _good(u: Unit) -> bool:
@@ -702,7 +704,9 @@ def classify(units: list[Unit], metadata: dict[str, Any] | None = None, html: bo
                 continue
             if title_idx is not None and i == title_idx:
                 u.role = "title"
-            elif title_idx is not None and i > title_idx and (u.bullet or u.n >= 8):
+            elif title_idx is not None and i > title_idx and (
+                u.bullet or u.n >= 8 or _body_like(u)
+            ):
                 u.role = "standfirst"
             elif title_idx is None and u.n >= 8 and (u.bullet or not _headline_like(u)):
                 u.role = "standfirst" if u.bullet else "body"
@@ -775,6 +779,12 @@ def classify(units: list[Unit], metadata: dict[str, Any] | None = None, html: bo
         if html:
             # trafilatura has already cut the page's furniture: trust it past the last
             # good paragraph (lists of dates, tables, short closing lines) unless a rule fired.
+            u.role = "body"
+            continue
+        if _TWEET_SIGNATURE.search(u.text) or "pic.twitter" in u.text:
+            u.role = "body"  # an embedded post and its attribution: a quote, not furniture
+            continue
+        if _body_like(u) and u.terminal and u.n >= 6 and u.stop_density >= 0.2:
             u.role = "body"
             continue
         if not seen_bp:
