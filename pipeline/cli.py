@@ -307,8 +307,11 @@ def report_cmd(
 
     if not output.is_dir():
         raise _usage(UsageError(f"output folder {output} does not exist"))
-    with _progress("report") as tick:
-        data = write_report(output, target, title, limit, tick)
+    try:
+        with _progress("report") as tick:
+            data = write_report(output, target, title, limit, tick)
+    except UsageError as exc:
+        raise _usage(exc) from exc
     _show_problems(data.problems)
     n_quotes = sum(len(v) for v in data.quotes.values())
     err.print(f"wrote {target}: {len(data.documents)} articles, {n_quotes} quotes")

@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.io import AtomicWriter, BadRecord, read_stage, stage_files
+from pipeline.io import AtomicWriter, BadRecord, UsageError, read_stage, stage_files
 from schemas.models import Attribution, Document, Quote
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,8 @@ class ReportData:
 
 def load(out_dir: Path) -> ReportData:
     """Read documents and quotes (or attributions) from a run's output in either layout."""
+    if not stage_files(out_dir, "strip"):
+        raise UsageError(f"{out_dir} holds no documents.jsonl (or documents/ shards) to report on")
     documents: list[Document] = []
     problems: list[str] = []
     for item in read_stage(out_dir, "strip"):
