@@ -253,6 +253,21 @@ def test_encodings_decode_right(tmp_path: Path, encoding: str, text: str) -> Non
     assert text in docs[0].text
 
 
+@pytest.mark.parametrize(
+    "text, encoding",
+    [
+        ("Naïve résumé", "cp1252"),
+        ("El niño pidió más años de paz.", "cp1252"),
+        ("Grüße aus Köln, sagte er.", "latin-1"),
+        ("Zażółć gęślą jaźń, powiedział minister.", "cp1250"),
+        ("Привет, мир! Это новость.", "cp1251"),
+        ("中文新闻报道，记者说。", "gb18030"),
+    ],
+)
+def test_short_legacy_encodings(text: str, encoding: str) -> None:
+    assert decode_bytes(text.encode(encoding))[0] == text
+
+
 def test_crlf_and_control_characters_keep_source_offsets(tmp_path: Path) -> None:
     raw = f"{TITLE}\r\n\r\n{BODY[0]}\x07\r\n\r\n{BODY[1]}\r\n\r\n{BODY[2]}\r\n"
     (tmp_path / "b.txt").write_bytes(raw.encode("utf-8"))

@@ -157,27 +157,33 @@ def _detect(raw: bytes) -> tuple[str, str]:
     best = from_bytes(raw).best()
     if best is None:
         raise ValueError("not text in any encoding charset-normalizer knows (binary data?)")
-    encoding = best.encoding
-    # charset-normalizer sometimes names a rare code page for Western text; when the
-    # bytes decode as cp1252 and the candidate agrees on letters, prefer the common one.
-    if encoding not in ("cp1252", "latin_1", "utf_8", "ascii") and best.language in (
-        "English", "French", "German", "Spanish", "Portuguese", "Italian", "Dutch", "Unknown",
-    ):
-        try:
-            alt = raw.decode("cp1252")
-        except UnicodeDecodeError:
-            alt = None
-        if alt is not None and _mostly_latin(alt) and not _mostly_latin(str(best)):
-            return alt, "cp1252"
-    return str(best), encoding
+    text, encoding = str(best), best.encoding
+    # On short Western text charset-normalizer may name a neighbouring code page (cp1250,
+    # or even cp1006): prefer cp1252, the commonest legacy encoding, unless the other
+    # decoding reads cleaner (fewer symbols stuck inside words) or is a non-Latin script
+    # that cp1252 would turn into accented mush.
+    if encoding in ("cp1252", "ascii", "utf_8"):
+        return text, encoding
+    try:
+        alt = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return text, encoding
+    letters = [c for c in alt if c.isalpha()]
+    high = sum(1 for c in letters if ord(c) >= 0x80)
+    if letters and high / len(letters) > 0.4:
+        return text, encoding
+    if _inword_symbols(alt) <= _inword_symbols(text):
+        return alt, "cp1252"
+    return text, encoding
 
 
-def _mostly_latin(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return False
-    latin = sum(1 for c in letters if ord(c) < 0x250)
-    return latin / len(letters) > 0.95
+_INWORD_SYMBOL = re.compile(r"(?<=[^\W\d_])[^\w\s'’\-.,:;!?/&]+(?=[^\W\d_])")
+
+
+def _inword_symbols(text: str) -> int:
+    return len(_INWORD_SYMBOL.findall(text)) + sum(
+        1 for c in text if unicodedata.category(c) in ("Co", "Cn", "So") and ord(c) > 0x7F
+    )
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u2028\u2029\ufeff]")
