@@ -6,7 +6,7 @@ import json
 import time
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from spacy.language import Language
 
@@ -315,6 +315,8 @@ WORDS = ["He", "said", "Mr.", "U.S.", "a.m.", "No.", "3.5", "V.", "leaders’", 
         max_size=40,
     ).map(lambda parts: " ".join(parts) if len(parts) % 2 else "".join(parts))
 )
+@example("¹. The first ². The second")  # a digit that int() refuses
+@example("“" * 50 + "." * 50 + "”" * 50)
 def test_segment_never_fails(nlp: Language, text: str) -> None:
     document = document_from_text("h", text)
     result = segment(document, nlp(text))

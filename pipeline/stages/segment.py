@@ -173,7 +173,7 @@ def _is_acronym(word: str) -> bool:
 def _marker_value(word: str) -> int | None:
     """The ordinal of a list marker word ("3", "•9", "b"), or None."""
     core = word.lstrip("".join(_BULLETS))
-    if core.isdigit() and len(core) <= 3:
+    if core.isdecimal() and len(core) <= 3:
         return int(core)
     if len(core) == 1 and "a" <= core <= "z":
         return ord(core) - ord("a") + 1
@@ -480,9 +480,9 @@ class _Scanner:
 
 
 def _word_core(word: str) -> str:
-    """The letters, digits and inner periods that end ``word`` ("PARTY’“Mr" -> "Mr")."""
+    """The letters, digits and inner marks that end ``word`` ("PARTY“Mr" -> "Mr")."""
     n = len(word)
-    while n > 0 and (word[n - 1].isalnum() or word[n - 1] in ".&°"):
+    while n > 0 and (word[n - 1].isalnum() or word[n - 1] in ".&°’'"):
         n -= 1
     return word[n:]
 
