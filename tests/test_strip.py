@@ -9,6 +9,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.io import InputError
 from pipeline.stages.strip import (
@@ -511,3 +513,33 @@ def test_aeb_f1_floor(aeb_dir: Path) -> None:
     m = bench.metrics(rows)
     assert len(rows) == 181
     assert m["f1"] >= AEB_F1_FLOOR, m
+
+
+# --- fuzzing -------------------------------------------------------------------------------------
+
+
+_LINES = st.lists(
+    st.one_of(
+        st.sampled_from(BODY + [TITLE, "Read more", "Photo: AP", "", "  ", "\r", "• Bullet point"]),
+        st.text(min_size=0, max_size=80),
+    ),
+    min_size=0,
+    max_size=25,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=_LINES, sep=st.sampled_from(["\n", "\n\n", "\r\n", "\r\n\r\n"]))
+def test_any_text_gives_a_valid_document_or_a_clear_error(lines: list[str], sep: str) -> None:
+    source = sep.join(lines)
+    try:
+        doc = strip(source)
+    except ValueError as exc:
+        assert str(exc)
+        return
+    for p in doc.paragraphs:
+        assert p.source_start is not None and p.source_end is not None
+        assert clean_line(source[p.source_start : p.source_end]) == doc.text[p.start : p.end]
+    for r in doc.removed:
+        assert r.source_start is not None and r.source_end is not None
+        assert clean_line(source[r.source_start : r.source_end]) == r.text
