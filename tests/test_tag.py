@@ -251,6 +251,21 @@ VIA_CASES = [
         "posted",
         ("Facebook", "online", "Facebook"),
     ),
+    # An outlet the gazetteer does not know, named as one, and then bare.
+    (
+        "“The talks were useful,” the envoy told the daily Kommersant on Monday.",
+        "The talks were useful,",
+        "the envoy",
+        "told",
+        ("Kommersant", "newspaper", "Kommersant"),
+    ),
+    (
+        "The state broadcaster RTS aired the speech.\n\n“We stand firm,” he was quoted by RTS.",
+        "We stand firm,",
+        "he",
+        "was quoted",
+        ("RTS", "broadcaster", "RTS"),
+    ),
     (
         "The ministry said in a statement that the border was “fully secure.”",
         "fully secure.",
@@ -436,6 +451,12 @@ PUBLISHER_CASES = [
     ("Body.\n\nRead the original article on Here!", None, None, None),
     ("“We won,” he told Reuters. According to The New York Times, it was close.", None, None, None),
     ("Support Ukraine!\n\nBody.", None, None, None),
+    (
+        "Support The Kyiv Ledger!\n\nWe, the journalists of The Kyiv Ledger, need you.",
+        None,
+        None,
+        "The Kyiv Ledger",
+    ),
     ("Body.\n\nCopyright 2016 The Associated Press. All rights reserved.", None, None, None),
     ("Body.\n\nReuters staff", None, None, None),
 ]

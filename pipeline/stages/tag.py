@@ -79,7 +79,14 @@ _OUTLET_KINDS: frozenset[str] = frozenset(
 _WORD = r"(?:[A-Z]\.){2,}|[A-Z][\w&'’-]*"
 NAME = (
     rf"(?P<name>(?:[Tt]he\s+)?(?:{_WORD})"
-    rf"(?:(?:[ \t]+(?:of|and|&|for|de|du|la|on|the))*[ \t]+(?:{_WORD})){{0,6}})"
+    rf"(?:(?:[ \t]+(?:of|&|for|de|du|la|the))*[ \t]+(?:{_WORD})){{0,6}})"
+)
+
+# Capitalised words that follow "told the newspaper" without being its name.
+_NOT_NAMES = (
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|"
+    r"April|May|June|July|August|September|October|November|December|The|A|An|I|It|He|"
+    r"She|They|We|In|On|At|After|Before|But|And|Last|This|That|Mr|Mrs|Ms|Dr)"
 )
 
 # Nationality adjectives: a channel issued by "the Chinese" side is the Chinese government's.
@@ -185,9 +192,12 @@ class ViaRules:
     official_left: tuple[re.Pattern[str], ...]
     right: tuple[re.Pattern[str], ...]
     reject: tuple[re.Pattern[str], ...]
+    media_reject: tuple[re.Pattern[str], ...]
     official: re.Pattern[str]
     media: tuple[tuple[re.Pattern[str], str], ...]
     platforms: tuple[tuple[re.Pattern[str], str, str], ...]
+    appositive: re.Pattern[str]
+    appositive_kinds: dict[str, str]
     event: re.Pattern[str]
 
 
@@ -201,12 +211,13 @@ def via_rules() -> ViaRules:
     descr_words = _alternation(w.strip() for w in _data_lines("tag_descriptors.txt"))
     # Descriptors: "state broadcaster", "the Russian news agency"; capitalised words are
     # nationalities and must be followed by more words, so the outlet itself is not eaten.
-    descr = rf"(?:(?:(?i:{descr_words})|[A-Z][a-z]+)[\s-]+){{0,5}}"
+    descr = rf"(?:(?:(?i:{descr_words})|(?-i:[A-Z][a-z]+))[\s-]+){{0,5}}"
     sides: dict[str, list[re.Pattern[str]]] = {
         "left": [],
         "official": [],
         "right": [],
         "reject": [],
+        "reject-media": [],
     }
     for line in _data_lines("tag_via.txt"):
         side, source = line.split("\t", 1)
@@ -233,6 +244,9 @@ def via_rules() -> ViaRules:
     for line in _data_lines("tag_platforms.txt"):
         pname, kind, source = line.split("\t")
         platforms.append((re.compile(source), pname, kind))
+    nouns = dict(line.split("\t") for line in _data_lines("tag_outlet_nouns.txt"))
+    # "state broadcaster CCTV", "the daily Kommersant": the noun says the name is an outlet.
+    appositive = re.compile(rf"\b(?P<noun>{_alternation(nouns)})\s+(?!{_NOT_NAMES}\b){NAME}")
     event = re.compile(
         rf"\b(?:report|reports|readout|read-out|summary|account|statement|transcript|"
         rf"communiqu[eé]|{channels})\s+(?:on|of|about|from)\s+(?:the\s+|a\s+|an\s+|their\s+|"
@@ -246,9 +260,12 @@ def via_rules() -> ViaRules:
         official_left=tuple(sides["official"]),
         right=tuple(sides["right"]),
         reject=tuple(sides["reject"]),
+        media_reject=tuple(sides["reject-media"]),
         official=official,
         media=tuple(media),
         platforms=tuple(platforms),
+        appositive=appositive,
+        appositive_kinds={k.lower(): v for k, v in nouns.items()},
         event=event,
     )
 
@@ -449,6 +466,19 @@ def find_channels(text: str, gaz: GazetteerLike, publisher: str | None = None) -
         for rx, pname, kind in rules.platforms
         for m in rx.finditer(text)
     ]
+    # Outlets the gazetteer does not know, named as such ("state broadcaster CCTV"), and then
+    # every other mention of the same name in the article ("... by CCTV").
+    known = {(c.start, c.end) for c in outlets}
+    described: dict[str, OutletKind] = {}
+    for m in rules.appositive.finditer(text):
+        name = _clean_name(m.group("name"))
+        if gaz.by_name(name) is None and name:
+            kind = rules.appositive_kinds.get(m.group("noun").lower(), "other")
+            described.setdefault(name, _kind(kind))
+    for name, kind in described.items():
+        for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            if (m.start(), m.end()) not in known:
+                outlets.append(Channel(m.start(), m.end(), name, kind, False))
     media: list[Channel] = []
     named_starts = {c.start for c in outlets}
     for rx, kind in rules.media:
@@ -458,6 +488,12 @@ def find_channels(text: str, gaz: GazetteerLike, publisher: str | None = None) -
             if rest is not None and m.end() + rest.end() in named_starts:
                 continue
             mention = re.sub(r"^(?i:the|a|an)\s+", "", m.group(0))
+            # A bare "TV" or "radio" is a medium only when spoken "on" ("said on TV"), not
+            # "said to the TV"; nor when it qualifies a noun ("talk radio host").
+            if " " not in mention and not re.search(r"\bon\s+$", text[: m.end() - len(mention)]):
+                continue
+            if any(rx.match(text, m.end()) for rx in rules.media_reject):
+                continue
             media.append(Channel(m.end() - len(mention), m.end(), mention, _kind(kind), False))
     # Earlier groups win overlaps: an official channel's own words are not separate outlets.
     chosen: list[Channel] = []
@@ -576,8 +612,10 @@ def _eligible(c: Channel, a: Attribution, attributions: Sequence[Attribution]) -
     if _overlaps(c.start, c.end, a.start, a.end):
         return False  # part of the quoted words, not of their relaying
     sp = a.speaker
-    if not c.official and sp is not None and sp.kind == "outlet":
-        if _overlaps(c.start, c.end, sp.start, sp.end) or c.name == sp.name:
+    if not c.official and sp is not None:
+        if _overlaps(c.start, c.end, sp.start, sp.end):
+            return False  # the speaker's own mention ("Bloomberg reports", "Twitter announced")
+        if sp.kind == "outlet" and c.name == sp.name:
             return False  # an outlet speaking in its own voice is not relayed by itself
     for b in attributions:
         if b is a:
