@@ -48,6 +48,7 @@ TEXT_EXTS = (".txt",)
 HTML_EXTS = (".html", ".htm")
 JSONL_EXTS = (".jsonl",)
 MAX_BYTES = 50_000_000
+MAX_INLINE_LINKS = 4  # more sentence-case headline lines than this in a body are subheads
 SHORT_EXTRACT = 1500  # characters: below this, HTML extraction retries without favor_precision
 
 # ---------------------------------------------------------------------------------------
@@ -730,7 +731,19 @@ def classify(units: list[Unit], metadata: dict[str, Any] | None = None, html: bo
             if u.role is None:
                 u.role = "body" if not _headline_like(u) or u.n > 12 else "heading"
 
-    # Body region.
+    # Body region. Many sentence-case headline lines in one body are the article's own
+    # subheads (a structured piece), not inline links to other stories.
+    inline_candidates = sum(
+        1
+        for i in range(first_good, last_good + 1)
+        if not units[i].removed
+        and not (_good(units[i]) or _body_like(units[i]))
+        and _headline_like(units[i])
+        and units[i].n > 7
+        and units[i].title_ratio < 0.6
+        and _link_shaped(units[i])
+    )
+    structured = inline_candidates > MAX_INLINE_LINKS
     for i in range(first_good, last_good + 1):
         u = units[i]
         if u.removed:
@@ -744,7 +757,7 @@ def classify(units: list[Unit], metadata: dict[str, Any] | None = None, html: bo
             u.rule, u.reason = "related_links", _SANDWICH
         elif ctx.site_names and _mentions_site(u, ctx.site_names) and u.n <= 8:
             u.rule, u.reason = "promo", "short line naming the site itself"
-        elif u.n <= 7 or u.title_ratio >= 0.6 or html or not _link_shaped(u):
+        elif u.n <= 7 or u.title_ratio >= 0.6 or html or structured or not _link_shaped(u):
             u.role = "heading"
         else:
             u.rule, u.reason = (
