@@ -196,3 +196,15 @@ def test_labelstudio_commands(tmp_path: Path) -> None:
     assert diff_dirs(tmp_path / "out", tmp_path / "g", ("tag",)) == []
     res = runner.invoke(app, ["import-labelstudio", str(tmp_path / "none.json")])
     assert res.exit_code == 2
+
+
+def test_predictions_validate_against_the_config(tmp_path: Path) -> None:
+    """Label Studio's own validator accepts the config and every prediction (when installed)."""
+    interface = pytest.importorskip(
+        "label_studio_sdk.label_interface", reason="label-studio-sdk is not installed"
+    )
+    write_sample(tmp_path / "out")
+    export_tasks(tmp_path / "out", tmp_path / "tasks.json")
+    li = interface.LabelInterface(config_path(tmp_path / "tasks.json").read_text("utf-8"))
+    for task in json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8")):
+        assert li.validate_prediction(task["predictions"][0], return_errors=True) == []
