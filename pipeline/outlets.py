@@ -12,8 +12,10 @@ Matching rules (why they are what they are: precision in news prose):
   and with short lower-case particles ("of", "de") capitalised as in headlines. A form
   "The X Y" also matches "X Y" when what follows "The" is two words or more. Lower-case
   prose ("ap", "the hill", "reuters") never matches.
-- A one-word strong form right after a capitalised word or an initial is part of a
-  person's name ("Michael Bloomberg", "Steve Forbes") and does not match; an entry's
+- A one-word strong form (after any "The") right after a capitalised word or an initial,
+  or right before one, is part of a longer name ("Michael Bloomberg", "Steve Forbes",
+  "the Independent National Electoral Commission", "Pentagon Papers") and does not
+  match (weekdays, months and pronouns are not names: "told Reuters Tuesday"); an entry's
   ``not_before`` words veto a strong match they follow ("CCTV footage", "AP classes").
 - Weak forms (``weak_aliases``: "the Times", "the Post", "Time") are ambiguous or common
   words; ``find(text, include_weak=True)`` matches them only for an outlet the article
@@ -57,6 +59,13 @@ _NOT_A_FIRST_NAME = frozenset(
     """the a an according as at by for from in of on to told and but or said says
     with via per when while after before if so this that these those his her their its
     our my your told writes wrote reports reported cited citing citing quoted says""".split()
+)
+
+# Capitalised words that follow an outlet's name without extending it: "told Reuters Tuesday".
+_NOT_PART_OF_A_NAME = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december i in on at and but or the
+    this that as he she it they we you if when while after before so""".split()
 )
 
 
@@ -180,8 +189,8 @@ def _case_ok(form: _Form, seen: list[str]) -> bool:
             return False
         if got == want.upper() and got != got.lower():
             continue
-        if i > 0 and want.islower() and len(want) <= 3 and got == want.capitalize():
-            continue
+        if i > 0 and want.islower() and got == want.capitalize():
+            continue  # title case: "Time Magazine", "Times Of India"
         return False
     return True
 
@@ -392,7 +401,14 @@ class Gazetteer:
         for form in forms:
             if form.weak or not _case_ok(form, seen):
                 continue
-            if len(seen) == 1 and not _is_abbreviation(seen[0]) and _after_name(toks, spans, i):
+            core = form.tokens[1:] if form.tokens[0].casefold() == "the" else form.tokens
+            if (
+                len(core) == 1
+                and not _is_abbreviation(core[0])
+                and (
+                    (len(seen) == 1 and _after_name(toks, spans, i)) or _before_name(toks, spans, j)
+                )
+            ):
                 continue
             if (
                 form.entry.not_before
@@ -458,6 +474,17 @@ def _after_name(toks: list[str], spans: list[tuple[int, int, str]], i: int) -> b
     if prev.isupper() and len(prev) > 1:
         return False
     return prev.casefold() not in _NOT_A_FIRST_NAME
+
+
+def _before_name(toks: list[str], spans: list[tuple[int, int, str]], j: int) -> bool:
+    """Whether token j is followed by a capitalised word, as in a longer name ("the
+    Independent National Electoral Commission", "Reuters Institute", "Pentagon Papers")."""
+    if j + 1 >= len(toks) or spans[j + 1][0] - spans[j][1] != 1:
+        return False
+    nxt = toks[j + 1]
+    if not nxt[:1].isupper() or nxt.isupper() or nxt.casefold() in _NOT_PART_OF_A_NAME:
+        return False
+    return nxt.isalpha()
 
 
 def _strong_forms(entry: OutletEntry) -> list[str]:

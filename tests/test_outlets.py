@@ -295,6 +295,11 @@ def test_abc_is_two_outlets(gaz: Gazetteer) -> None:
         ("the Kremlin said", [("Kremlin", "Kremlin")]),
         ("told the New York\nTimes", [("the New York\nTimes", "The New York Times")]),
         ("THE NEW YORK TIMES", [("THE NEW YORK TIMES", "The New York Times")]),
+        ("Trump told Reuters Tuesday", [("Reuters", "Reuters")]),
+        ("named by Time Magazine", [("Time Magazine", "Time")]),
+        ("Lasry told Bloomberg Politics in May", [("Bloomberg Politics", "Bloomberg News")]),
+        ("he told Britain's ITV and France's BFM TV", [("ITV", "ITV News"), ("BFM TV", "BFMTV")]),
+        ("a post on X, formerly Twitter, said", [("X, formerly Twitter", "Twitter")]),
     ],
 )
 def test_find(gaz: Gazetteer, text: str, expected: list[tuple[str, str]]) -> None:
@@ -317,6 +322,10 @@ def test_find(gaz: Gazetteer, text: str, expected: list[tuple[str, str]]) -> Non
         "Nikkei index rose. The economist said the independent candidate won.",
         "the reason is the slate of candidates in the salon",
         "a global times table; a daily mail round; an associated press conference",
+        "a march to the Independent National Electoral Commission",
+        "The Pentagon Papers and the Reuters Institute report",
+        "CBC Chairman G.K. Butterfield said; The Age of Oversupply; SMH",
+        "Malcolm X spoke. Generation X and the Guardian Council",
     ],
 )
 def test_find_ignores_common_words(gaz: Gazetteer, text: str) -> None:
