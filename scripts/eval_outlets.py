@@ -10,8 +10,9 @@ Usage:
     column) are sources of the story, not wires: they are measured separately
     (``find_credits``), and a wire predicted for a credit-only article is a false positive.
 (2) --speakers: outlet speakers. Runs segment and attribute on the parsed text and compares
-    the speakers with kind "outlet" against the gold Sources (first annotator's .ann) that name
-    an outlet ("The Post", "The New York Post", "CNN"), by overlapping speaker/Source spans.
+    the speakers with kind "outlet" against the gold Sources (first annotator's .ann) that are
+    an outlet ("The Post", "The New York Post", "CNN": a gazetteer mention, weak forms
+    included for the article's publisher, ends the Source), by overlapping spans.
 """
 
 from __future__ import annotations
@@ -223,7 +224,7 @@ def eval_speakers(data: Path, items: list[Article], gaz: GazetteerLike, verbose:
             {
                 (s, e)
                 for s, e, _ in gold_sources(data, art)
-                if any(o0 >= s and o1 <= e for o0, o1 in outlets) and not _is_poll(art.text[s:e])
+                if _names_outlet(art.text, s, e, outlets)
             }
         )
         matched_gold = set()
@@ -248,9 +249,20 @@ def eval_speakers(data: Path, items: list[Article], gaz: GazetteerLike, verbose:
             print("   ", case)
 
 
-def _is_poll(source: str) -> bool:
-    """'a Washington Post-ABC News poll' names an outlet but is a poll, not the outlet."""
-    return re.search(r"\b(?:poll|survey|analysis|study|report)s?\W*$", source, re.I) is not None
+def _names_outlet(text: str, start: int, end: int, outlets: list[tuple[int, int]]) -> bool:
+    """Is the Source an outlet: does an outlet mention end it ("The Post", "a report by CNN")?
+
+    "NBC News moderator Matt Lauer", "CNN's Jake Tapper", "a reporter for USA Today" and "a
+    Washington Post-ABC News poll" mention an outlet but are people and a poll.
+    """
+    stop = start + len(text[start:end].rstrip(" \t\n,.;:—–-"))
+    for o0, o1 in outlets:
+        if start <= o0 and o1 == stop:
+            # "A reporter for USA Today", "Dan McLaughlin at the National Review", "X, a writer
+            # for The Atlantic": a person of the outlet; "a new report by Politico" stays.
+            prefix = text[start:o0]
+            return "," not in prefix and not re.search(r"\b(?:for|at|with|from|of)\b", prefix)
+    return False
 
 
 def main(argv: list[str] | None = None) -> int:
