@@ -4,15 +4,793 @@ CONTRACT (used by pipeline.runner):
     attribute(document: Document, sentences: list[Sentence], doc: spacy.tokens.Doc)
         -> list[Attribution]
         Quotes sorted by start offset, quote_id "q1", "q2", ... in that order.
+
+How it works, on the one parse of the article (``doc``), in time linear in its length:
+1. Quotation marks are paired paragraph by paragraph (``pipeline.quotemarks``).
+2. Cues are tokens whose lemma is in ``pipeline/data/cues.tsv`` (reporting verbs, "according
+   to", "quoted as saying"), outside quotations and not negated.
+3. Each quotation is linked to the cue of its sentence that governs it in the parse or stands
+   next to it ("“...,” he said", "said X", "X said: “...”", a colon-ending sentence before it).
+   A quotation that is the whole complement of its cue is ``direct``. A quotation embedded in
+   a reported clause ("Xi told Putin that China would uphold its “objective and fair stance”")
+   is ``partial``, and its content is the reported clause (what the speaker is reported to
+   have said, quoted words included), not the fragment alone.
+4. A quotation with no cue that opens a sentence right after an attributed quote continues
+   that speaker (resolved_by "continuation"). Other cue-less quotations are dropped when they
+   look like scare quotes or terms (a few words, no verb), else kept with no speaker.
+5. Every unused cue with a complement clause ("Xi said Beijing should ...", "..., a Kremlin
+   official said", "according to X, ...") gives an ``indirect`` attribution.
+6. The speaker is the subject of the cue (or "according to"'s object, or the person a
+   statement "quoted as saying"), cut to the mention nearest the cue; ``EntityResolver``
+   names it, and its kind is refined here for outlets and anonymous descriptors.
 """
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+import bisect
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
 
-from schemas.models import Attribution, Document, Sentence
+from spacy.tokens import Doc, Span, Token
+
+from pipeline.quotemarks import QuoteSpan, find_quotes
+from pipeline.resolve import EntityResolver, Resolution
+from schemas.models import Attribution, Cue, Document, QuoteKind, Sentence, Speaker, SpeakerKind
+
+log = logging.getLogger(__name__)
+
+# Cue classes that attach a nearby quotation without a parse link; the others need one.
+_SPEECH = frozenset({"speech", "write", "phrase"})
+_CLAUSAL = frozenset({"ccomp"})
+# Verbs whose infinitive complement is what was said or intended ("urged X to", "vowed to").
+_XCOMP_CUES = frozenset(
+    {"urge", "vow", "pledge", "promise", "threaten", "ask", "want", "plan", "hope", "seek",
+     "call", "demand", "intend", "aim", "expect", "decline", "refuse", "agree", "offer"}
+)
+_TELL_CUES = frozenset(
+    {"tell", "ask", "inform", "brief", "assure", "reassure", "remind", "warn", "urge",
+     "quote as say", "notify", "advise", "promise", "thank", "congratulate"}
+)
+_LISTENERS = frozenset(
+    {"reporter", "journalist", "audience", "crowd", "supporter", "lawmaker", "viewer",
+     "listener", "reader", "voter", "member", "colleague", "delegate", "student", "worker"}
+)
+_RELATIVE = frozenset({"who", "which", "that", "whom"})
+_PRONOUN_PERSON = frozenset({"he", "she", "him", "her", "i", "me"})
+_NEGATORS = frozenset({"not", "n't", "never", "no"})
+# Heads of descriptions that name no one ("a senior U.S. official", "sources").
+_ANONYMOUS_HEADS = frozenset(
+    {"official", "source", "aide", "diplomat", "spokesperson", "spokesman", "spokeswoman",
+     "person", "people", "insider", "staffer", "adviser", "advisor", "officer", "analyst",
+     "expert", "observer", "critic", "resident", "witness", "lawmaker", "legislator",
+     "member", "employee", "executive", "someone", "one", "representative",
+     "negotiator", "investigator", "prosecutor", "strategist", "operative", "donor",
+     "supporter", "opponent", "voter", "economist", "scientist", "researcher", "doctor",
+     "officials", "sources", "aides", "diplomats", "others", "some", "many", "several"}
+)
+_ORG_HEADS = frozenset(
+    {"ministry", "government", "administration", "department", "office", "agency",
+     "committee", "commission", "council", "campaign", "party", "court", "company", "firm",
+     "group", "organization", "organisation", "union", "embassy", "kremlin", "pentagon",
+     "police", "military", "army", "bank", "university", "institute", "foundation",
+     "association", "coalition", "bureau", "parliament", "congress", "senate", "cabinet",
+     "white house", "house", "state", "authorities", "authority", "regime", "team", "board",
+     "federation", "alliance", "nato", "un", "eu", "who", "fbi", "cia"}
+)
+# A last resort for outlets while the gazetteer is absent: words that mark a news outlet.
+_OUTLET_WORDS = re.compile(
+    r"\b(Times|Post|News|Journal|Tribune|Guardian|Herald|Gazette|Telegraph|Reuters|Bloomberg"
+    r"|Associated Press|AP|AFP|TASS|Xinhua|CCTV|CNN|BBC|NBC|CBS|ABC|Fox|MSNBC|NPR|Politico"
+    r"|Breitbart|Axios|Agence France-Presse|Kyodo|Yonhap|Interfax|RIA Novosti|Sputnik"
+    r"|Al Jazeera|newspaper|broadcaster|news agency|magazine|tabloid|daily|outlet"
+    r"|television|TV|radio)\b"
+)
+
+
+@dataclass(frozen=True)
+class _Hit:
+    """A cue occurrence: its main token, its span of tokens, lemma and class."""
+
+    token: Token
+    first: int
+    last: int
+    lemma: str
+    cls: str
+
+
+@dataclass
+class _Draft:
+    """An attribution before ids, resolution and validation."""
+
+    kind: QuoteKind
+    start: int
+    end: int
+    speaker: tuple[int, int] | None
+    cue: _Hit | None
+    confidence: float
+    paragraph: int
+    continuation: bool = False
+    quote: QuoteSpan | None = None
+    standalone: bool = False
+    keys: set[int] = field(default_factory=set)
+
+
+@lru_cache(maxsize=1)
+def cue_lexicon() -> dict[str, str]:
+    """The cue lexicon, lemma or lemma phrase -> class, from pipeline/data/cues.tsv."""
+    out: dict[str, str] = {}
+    text = resources.files("pipeline").joinpath("data/cues.tsv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        cue, cls = line.split("\t")
+        out[cue.strip().lower()] = cls.strip()
+    return out
+
+
+@lru_cache(maxsize=1)
+def _outlet_lookup() -> Callable[[str], bool] | None:
+    """``pipeline.outlets.gazetteer()`` when it exists; None selects the word-list fallback."""
+    try:
+        from pipeline import outlets
+    except ImportError:
+        return None
+    factory = getattr(outlets, "gazetteer", None)
+    if factory is None:
+        return None
+    try:
+        gaz = factory()
+    except (OSError, ValueError) as exc:
+        log.warning("outlet gazetteer unavailable (%s): falling back to outlet words", exc)
+        return None
+
+    def lookup(text: str) -> bool:
+        if gaz.by_name(text) is not None:
+            return True
+        return bool(gaz.find(text))
+
+    return lookup
+
+
+def _is_outlet(text: str) -> bool:
+    lookup = _outlet_lookup()
+    if lookup is not None:
+        return lookup(text)
+    return _OUTLET_WORDS.search(text) is not None
+
+
+def _negated(tok: Token) -> bool:
+    """True for "did not refer to", "never said": a negated cue attributes nothing."""
+    return any(c.dep_ == "neg" or c.lower_ in _NEGATORS for c in tok.children if c.i < tok.i)
+
+
+def _find_hits(doc: Doc, inside: list[int]) -> list[_Hit]:
+    """Every cue occurrence outside quotations."""
+    lex = cue_lexicon()
+    hits: list[_Hit] = []
+    n = len(doc)
+    for tok in doc:
+        if inside[tok.i] >= 0:
+            continue
+        low = tok.lower_
+        if low == "according" and tok.i + 1 < n and doc[tok.i + 1].lower_ == "to":
+            hits.append(_Hit(tok, tok.i, tok.i + 1, "according to", "phrase"))
+            continue
+        if tok.pos_ not in ("VERB", "AUX") and not tok.tag_.startswith("VB"):
+            continue
+        lemma = tok.lemma_.lower()
+        if lemma not in lex or (lemma == "be" or _negated(tok)):
+            continue
+        cls = lex[lemma]
+        if lemma == "say" and tok.head.lower_ == "as" and tok.head.head.lemma_ == "quote":
+            continue  # part of "quoted as saying", found from "quoted"
+        if lemma == "quote":
+            as_say = [
+                c for c in tok.children
+                if c.lower_ == "as" and any(g.lemma_ == "say" for g in c.children)
+            ]
+            if as_say:
+                say = next(g for g in as_say[0].children if g.lemma_ == "say")
+                hits.append(_Hit(tok, tok.i, say.i, "quote as say", "phrase"))
+                continue
+        if lemma == "point" and not any(c.lower_ in ("out", "to") for c in tok.children):
+            continue
+        if lemma == "go":
+            continue  # "went on to say": the cue is "say"
+        if lemma == "continue" and not (tok.i + 1 < n and doc[tok.i + 1].text in (":", ",")):
+            continue  # "continued to uphold" is aspect, "Caddell continued:" introduces a quote
+        hits.append(_Hit(tok, tok.i, tok.i, lemma, cls))
+    return hits
+
+
+def _subject(verb: Token, inside: list[int] | None = None) -> Token | None:
+    """The subject of ``verb`` outside quotations (a quotation's words never speak it)."""
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("it", "there"):
+            if inside is not None and inside[c.i] >= 0:
+                continue
+            return c
+    return None
+
+
+def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
+    """The head token of the speaker of a cue, following the parse up coordinated verbs
+    (never into a quotation: its subject is not the speaker)."""
+    tok = hit.token
+    if hit.lemma == "according to":
+        to = tok.doc[hit.last]
+        for c in list(to.children) + list(tok.children):
+            if c.dep_ == "pobj":
+                return c
+        return None
+    if hit.lemma == "quote as say":
+        for c in tok.children:
+            if c.dep_ == "nsubjpass":
+                return c
+        for c in tok.children:
+            if c.dep_ == "dobj":
+                return c
+        return _subject(tok, inside)
+    for c in tok.children:
+        if c.dep_ == "agent":
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    verb = tok
+    for _ in range(4):
+        subj = _subject(verb, inside)
+        if subj is not None:
+            if subj.dep_ == "nsubjpass":
+                return None  # "is expected to", "was asked": the subject is not the source
+            if subj.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                return verb.head
+            return subj
+        if verb.dep_ == "relcl":
+            return verb.head
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+            verb = verb.head.head  # "responded by affirming that": the responder affirms
+            if inside is not None and inside[verb.i] >= 0:
+                return None
+            continue
+        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
+            verb = verb.head
+            if inside is not None and inside[verb.i] >= 0:
+                return None
+            continue
+        break
+    return None
+
+
+def _mention(head: Token) -> tuple[int, int]:
+    """Token range [first, last] of the mention headed by ``head``, without appositions,
+    relative clauses or anything after a comma."""
+    first = head.left_edge.i
+    for i in range(head.i - 1, first - 1, -1):
+        if head.doc[i].is_punct and head.doc[i].text not in (".", "'", "’", "-"):
+            first = i + 1
+            break
+    last = head.i
+    for c in head.rights:
+        if c.dep_ in ("compound", "flat", "nummod", "case") or (
+            c.dep_ == "prep" and c.lower_ in ("of", "for", "at")
+        ):
+            if any(t.is_punct and t.text not in (".", "-") for t in head.doc[last + 1 : c.i]):
+                break
+            last = c.right_edge.i
+        elif c.dep_ in ("cc", "conj") and c.i == last + 1 or c.dep_ == "conj" and (
+            head.doc[c.i - 1].dep_ == "cc"
+        ):
+            last = c.right_edge.i if c.dep_ == "conj" else last
+        else:
+            break
+    while last > first and head.doc[last].is_punct:
+        last -= 1
+    return first, last
+
+
+class _Article:
+    """The per-article working state shared by the passes below."""
+
+    def __init__(self, document: Document, sentences: list[Sentence], doc: Doc) -> None:
+        self.document = document
+        self.text = document.text
+        self.doc = doc
+        self.sentences = sentences
+        self.sent_starts = [s.start for s in sentences]
+        paras = [(p.start, p.end) for p in document.paragraphs] or [(0, len(document.text))]
+        self.paragraphs = paras
+        self.para_starts = [p[0] for p in paras]
+        self.quotes = find_quotes(self.text, paras)
+        self.tok_starts = [t.idx for t in doc]
+        # inside[i]: the quotation whose marks enclose token i, else -1.
+        self.inside = [-1] * len(doc)
+        for qi, q in enumerate(self.quotes):
+            for i in self._tokens(q.open_start, q.close_end):
+                self.inside[i] = qi
+        self.hits = _find_hits(doc, self.inside)
+        self.hit_at = {h.token.i: h for h in self.hits}
+
+    def _tokens(self, start: int, end: int) -> range:
+        """Indices of the tokens that overlap [start, end)."""
+        a = bisect.bisect_right(self.tok_starts, start) - 1
+        a = max(a, 0)
+        if a < len(self.doc) and self.doc[a].idx + len(self.doc[a]) <= start:
+            a += 1
+        b = bisect.bisect_left(self.tok_starts, end)
+        return range(a, b)
+
+    def sentence_of(self, char: int) -> int:
+        """Index (in ``sentences``) of the sentence holding ``char``."""
+        return max(bisect.bisect_right(self.sent_starts, char) - 1, 0)
+
+    def paragraph_of(self, char: int) -> int:
+        """Index of the paragraph holding ``char``."""
+        return max(bisect.bisect_right(self.para_starts, char) - 1, 0)
+
+    def frame(self, start: int, end: int) -> range:
+        """Tokens of the sentences overlapping [start, end)."""
+        if not self.sentences:
+            return self._tokens(start, end)
+        a = self.sentence_of(start)
+        b = self.sentence_of(max(end - 1, start))
+        return self._tokens(self.sentences[a].start, self.sentences[b].end)
+
+
+def _cue_frame(hit: _Hit, content: set[int], inside: list[int]) -> set[int]:
+    """Tokens that belong to the cue itself: the cue, its speaker, listener and modifiers, but
+    not what it reports (its clausal complement, or whichever child holds ``content``)."""
+    tok = hit.token
+    keep: set[int] = set(range(hit.first, hit.last + 1))
+    head = _speaker_head(hit, inside)
+    if head is not None:
+        keep.update(t.i for t in head.subtree if inside[t.i] < 0)
+    if hit.lemma == "according to":
+        keep.update(t.i for t in tok.subtree)
+        return keep
+    for c in tok.children:
+        if c.dep_ in ("ccomp", "xcomp", "parataxis", "conj", "cc", "advcl", "csubj", "oprd"):
+            continue
+        sub = {t.i for t in c.subtree}
+        if sub & content:
+            continue
+        if c.dep_ == "dobj" and not _listener(c, hit):
+            continue  # "stressed China's leverage": the object is what was said
+        keep |= sub
+    keep.add(tok.i)
+    return keep
+
+
+def _listener(obj: Token, hit: _Hit) -> bool:
+    """True when a direct object is who was spoken to ("told reporters") or quoted."""
+    if hit.lemma in _TELL_CUES:
+        return True
+    return obj.pos_ in ("PRON", "PROPN") or obj.ent_type_ in ("PERSON", "ORG", "NORP") or (
+        obj.lemma_.lower() in _LISTENERS
+    )
+
+
+def _has_verb(doc: Doc, rng: Iterable[int]) -> bool:
+    return any(doc[i].pos_ in ("VERB", "AUX") for i in rng)
+
+
+def _content_words(doc: Doc, rng: range) -> int:
+    return sum(1 for i in rng if not doc[i].is_punct and not doc[i].is_space)
+
+
+def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None:
+    """The cue of quotation ``q``: (hit, linked in the parse, gap in words), or None."""
+    doc = art.doc
+    qtoks = set(art._tokens(q.start, q.end))
+    if not qtoks:
+        return None
+    lo, hi = min(qtoks), max(qtoks)
+    frame = art.frame(q.open_start, q.close_end)
+    cands = [art.hit_at[i] for i in frame if i in art.hit_at]
+    # A colon before the opening mark: the cue may sit in the sentence (or paragraph) before.
+    k = q.open_start - 1
+    while k >= 0 and art.text[k].isspace():
+        k -= 1
+    colon: set[int] = set()
+    if k >= 0 and art.text[k] == ":":
+        prev = art.frame(k, k + 1)
+        colon = {i for i in prev if i in art.hit_at and art.inside[i] < 0}
+        cands += [art.hit_at[i] for i in sorted(colon) if art.hit_at[i] not in cands]
+        if not colon:
+            # "17-year-old Jared Potts echoed:": the verb of a colon-ending sentence
+            # introduces the quotation even when the lexicon lacks it.
+            root = doc[prev.stop - 1].sent.root if prev.stop > prev.start else None
+            if root is not None and root.pos_ == "VERB" and _subject(root, art.inside):
+                hit = _Hit(root, root.i, root.i, root.lemma_.lower(), "speech")
+                colon.add(root.i)
+                cands.append(hit)
+    # The cues that govern the quotation in the parse, nearest first.
+    depth: dict[int, int] = {}
+    for t in qtoks:
+        anc, d = doc[t], 0
+        while anc.head is not anc and d < 8:
+            anc, d = anc.head, d + 1
+            if anc.i in qtoks:
+                continue
+            if anc.i in art.hit_at and (anc.i not in depth or depth[anc.i] > d):
+                depth[anc.i] = d
+    best: tuple[tuple[int, int, int, int, int], _Hit, bool, int] | None = None
+    for hit in cands:
+        tok = hit.token
+        link_depth = depth.get(tok.i, 99)
+        if tok.head.i in qtoks:
+            # A cue hanging off the quotation ("“...,” he said" parsed as parataxis) must
+            # bring its own speaker.
+            own_subject = _subject(tok, art.inside) is not None
+            if own_subject or hit.lemma in ("according to", "quote as say"):
+                link_depth = min(link_depth, 1)
+        linked = link_depth < 99
+        own = _cue_frame(hit, qtoks, art.inside)
+        if tok.i < lo:
+            between = range(hit.last + 1, lo)
+        else:
+            between = range(hi + 1, hit.first)
+        gap = sum(
+            1 for i in between
+            if i not in own and art.inside[i] < 0 and not doc[i].is_punct and not doc[i].is_space
+        )
+        if art.inside[tok.i] >= 0:
+            continue
+        other_quote = any(art.inside[i] >= 0 and art.inside[i] != qi for i in between)
+        if other_quote and not linked:
+            continue
+        if hit.cls not in _SPEECH and not linked:
+            continue
+        if tok.i in colon:
+            gap = 0  # the colon ties the cue to the quotation, however long the sentence
+        if not linked and gap > 3:
+            continue
+        if _speaker_head(hit, art.inside) is None and not linked:
+            if gap > 0 or _surface_speaker(art, hit, lo, hi) is None:
+                continue
+        dist = lo - hit.last if tok.i < lo else hit.first - hi
+        # A verb of saying over a verb of thinking: "X says he feels “great”" is X's quote.
+        key = (0 if linked else 1, 0 if hit.cls in _SPEECH else 1, link_depth, gap, dist)
+        if best is None or key < best[0]:
+            best = (key, hit, linked, gap)
+    if best is None:
+        return None
+    return best[1], best[2], best[3]
+
+
+def _surface_speaker(art: _Article, hit: _Hit, lo: int, hi: int) -> tuple[int, int] | None:
+    """Speaker by position when the parse gives the cue no subject ("“...,” Trump barked"):
+    the short noun phrase between the quotation and the cue, or right after the cue."""
+    doc = art.doc
+
+    def phrase(rng: range) -> tuple[int, int] | None:
+        toks = [i for i in rng if not doc[i].is_punct and not doc[i].is_space]
+        if not toks or len(toks) > 6 or any(art.inside[i] >= 0 for i in toks):
+            return None
+        if any(doc[i].pos_ in ("VERB", "AUX", "ADP", "SCONJ") for i in toks):
+            return None
+        if not any(doc[i].pos_ in ("PROPN", "PRON", "NOUN") for i in toks):
+            return None
+        return toks[0], toks[-1]
+
+    if hit.first > hi:
+        found = phrase(range(hi + 1, hit.first))
+        if found is not None:
+            return found
+        if not any(not doc[i].is_punct for i in range(hi + 1, hit.first)):
+            end = hit.last + 1
+            while end < len(doc) and end - hit.last <= 7 and not doc[end].is_punct:
+                end += 1
+            return phrase(range(hit.last + 1, end))
+        return None
+    start = hit.first - 1
+    sent_start = doc[hit.first].sent.start
+    while start >= sent_start and hit.first - start <= 7 and not doc[start].is_punct:
+        start -= 1
+    return phrase(range(start + 1, hit.first))
+
+
+def _embedded(art: _Article, q: QuoteSpan, hit: _Hit) -> bool:
+    """True when words of a reported clause stand right beside the quotation (partial)."""
+    doc = art.doc
+    own = _cue_frame(hit, set(art._tokens(q.start, q.end)), art.inside)
+    sent = art.frame(q.open_start, q.close_end)
+    qt = art._tokens(q.open_start, q.close_end)
+    if not qt:
+        return False
+    for step, start in ((-1, qt.start - 1), (1, qt.stop)):
+        i = start
+        while sent.start <= i < sent.stop and (doc[i].is_punct or doc[i].is_space):
+            if doc[i].text in (":",) and step < 0:
+                return False
+            i += step
+        if sent.start <= i < sent.stop and i not in own and art.inside[i] < 0:
+            if step < 0 and doc[i].lower_ in ("that", "as", "and", "but", "because"):
+                continue
+            return True
+    return False
+
+
+def _clause_of(hit: _Hit, q: QuoteSpan, art: _Article) -> tuple[int, int] | None:
+    """Char range of the cue's complement that contains the quotation."""
+    qtoks = set(art._tokens(q.start, q.end))
+    for c in hit.token.children:
+        if c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "neg", "punct"):
+            continue
+        sub = range(c.left_edge.i, c.right_edge.i + 1)
+        if qtoks & set(sub):
+            return _trim(art, sub.start, sub.stop - 1)
+    return None
+
+
+def _trim(art: _Article, first: int, last: int) -> tuple[int, int] | None:
+    """Char range of tokens first..last without leading "that"/punctuation or trailing punctuation
+    (quotation marks kept when they close a quotation inside the range)."""
+    doc = art.doc
+    while first <= last and (
+        doc[first].is_punct and doc[first].text not in "“‘\"'" or doc[first].is_space
+        or doc[first].dep_ == "mark" and doc[first].lower_ == "that"
+    ):
+        first += 1
+    while last >= first and (
+        doc[last].is_punct and doc[last].text not in "”’\"'" or doc[last].is_space
+    ):
+        last -= 1
+    if first > last:
+        return None
+    return doc[first].idx, doc[last].idx + len(doc[last])
+
+
+def _remainder(art: _Article, sent: range, drop: set[int]) -> tuple[int, int] | None:
+    """Longest run of the sentence's tokens outside ``drop``, trimmed (for "according to")."""
+    best: tuple[int, int] | None = None
+    run: list[int] = []
+    for i in list(sent) + [-1]:
+        if i >= 0 and i not in drop:
+            run.append(i)
+            continue
+        if run and (best is None or len(run) > best[1] - best[0] + 1):
+            best = (run[0], run[-1])
+        run = []
+    if best is None:
+        return None
+    return _trim(art, best[0], best[1])
+
+
+def _refine_kind(art: _Article, first: int, last: int, res: Resolution) -> Resolution:
+    """Refine the resolver's kind: outlets, anonymous descriptors, organisations, pronouns."""
+    doc = art.doc
+    span: Span = doc[first : last + 1]
+    text = span.text
+    head = span.root
+    low = head.lower_
+    if res.kind != "unknown":
+        return res  # the resolver knows better; this is only a fallback
+    if _is_outlet(text):
+        return Resolution(res.name, "outlet", res.resolved_by)
+    if head.pos_ == "PRON":
+        kind: SpeakerKind = "person" if low in _PRONOUN_PERSON else "unknown"
+        return Resolution(res.name, kind, res.resolved_by)
+    has_person = any(t.ent_type_ == "PERSON" for t in span)
+    if not has_person and head.pos_ != "PROPN" and (
+        low in _ANONYMOUS_HEADS or head.lemma_.lower() in _ANONYMOUS_HEADS
+    ):
+        return Resolution(None, "anonymous", res.resolved_by)
+    if head.ent_type_ in ("ORG", "GPE", "NORP") or low in _ORG_HEADS or (
+        text.lower().removeprefix("the ") in _ORG_HEADS
+    ):
+        return Resolution(res.name, "organization", res.resolved_by)
+    if has_person or any(t.lower_ in ("mr.", "mrs.", "ms.", "dr.", "sen.") for t in span):
+        return Resolution(res.name, "person", res.resolved_by)
+    if head.pos_ == "PROPN" and not head.ent_type_:
+        # A proper-noun subject of a reporting verb, not an organisation: a person's name.
+        return Resolution(res.name, "person", res.resolved_by)
+    return res
+
+
+def _confidence(draft: _Draft) -> float:
+    return round(min(max(draft.confidence, 0.0), 1.0), 3)
 
 
 def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[Attribution]:
     """Return the attributed quotes of one article."""
-    raise NotImplementedError("attribute stage: being built")
+    art = _Article(document, sentences, doc)
+    drafts: list[_Draft] = []
+    used: set[int] = set()
+    text = art.text
+
+    # Pass 1: quotations.
+    for qi, q in enumerate(art.quotes):
+        para = art.paragraph_of(q.open_start)
+        found = _link(art, qi, q)
+        qtoks = art._tokens(q.start, q.end)
+        words = _content_words(doc, qtoks)
+        if found is not None:
+            hit, linked, gap = found
+            spk = _speaker_head(hit, art.inside)
+            lo_q, hi_q = qtoks.start, qtoks.stop - 1
+            speaker = (
+                _mention(spk) if spk is not None else _surface_speaker(art, hit, lo_q, hi_q)
+            )
+            if speaker is not None and art.inside[speaker[0]] >= 0:
+                speaker = None
+            embedded = _embedded(art, q, hit)
+            if embedded or gap > 0:
+                clause = _clause_of(hit, q, art)
+                if words <= 4 and not _has_verb(doc, qtoks):
+                    if clause is None and (not linked or hit.cls not in _SPEECH):
+                        continue
+                    if speaker is None:
+                        continue
+                start, end = clause if clause else (q.start, q.end)
+                start, end = min(start, q.start), max(end, q.end)
+                if speaker is not None and start <= doc[speaker[0]].idx < end:
+                    continue  # "highlighted by a declaration of a “no-limits” ...": no speaker
+                drafts.append(
+                    _Draft("partial", start, end, speaker, hit, 0.8 if linked else 0.65, para,
+                           quote=q)
+                )
+            else:
+                if words <= 4 and not _has_verb(doc, qtoks) and (not linked or speaker is None):
+                    continue
+                drafts.append(
+                    _Draft("direct", q.start, q.end, speaker, hit,
+                           0.95 if linked else 0.85, para, quote=q)
+                )
+            used.add(hit.token.i)
+            continue
+        standalone = _starts_sentence(art, q)
+        if not standalone and (words <= 5 or not _has_verb(doc, qtoks)):
+            continue  # a scare quote or a term: nobody is quoted
+        if words <= 2 and not _has_verb(doc, qtoks):
+            continue
+        drafts.append(
+            _Draft("direct", q.start, q.end, None, None, 0.3, para, quote=q, standalone=standalone)
+        )
+
+    # Pass 2: indirect speech from unused cues with a complement clause.
+    quote_ranges = [(d.start, d.end) for d in drafts]
+    for hit in art.hits:
+        if hit.token.i in used:
+            continue
+        spk = _speaker_head(hit, art.inside)
+        if spk is None or art.inside[spk.i] >= 0:
+            continue
+        rng = _indirect_content(art, hit)
+        if rng is None:
+            continue
+        start, end = rng
+        if end - start < 8:
+            continue
+        if any(_overlap(start, end, a, b) > 0.5 * min(end - start, b - a) for a, b in quote_ranges):
+            continue
+        para = art.paragraph_of(start)
+        holds_quote = any(start <= q.start and q.end <= end for q in art.quotes)
+        conf = 0.7 if hit.cls in _SPEECH else 0.5
+        drafts.append(
+            _Draft("partial" if holds_quote else "indirect", start, end, _mention(spk), hit,
+                   conf, para)
+        )
+
+    drafts.sort(key=lambda d: (d.start, d.end))
+    _continue_speakers(art, drafts)
+    return _records(art, drafts, text)
+
+
+def _overlap(a: int, b: int, c: int, d: int) -> int:
+    return max(0, min(b, d) - max(a, c))
+
+
+def _starts_sentence(art: _Article, q: QuoteSpan) -> bool:
+    """True when the quotation opens its paragraph or follows a sentence end."""
+    k = q.open_start - 1
+    while k >= 0 and art.text[k].isspace():
+        k -= 1
+    return k < 0 or art.text[k] in "\n.!?:" or art.text[k] in "”\""
+
+
+def _indirect_content(art: _Article, hit: _Hit) -> tuple[int, int] | None:
+    """Char range of what a cue reports: its complement clause, or the clause around
+    "according to X" or a parenthetical "he said"."""
+    tok = hit.token
+    doc = art.doc
+    if hit.lemma == "according to":
+        head = tok.head
+        sent = art.frame(tok.idx, tok.idx + 1)
+        drop = {t.i for t in tok.subtree}
+        if head.i in sent and head.i not in drop:
+            keep = set(range(head.left_edge.i, head.right_edge.i + 1))
+            drop |= {i for i in sent if i not in keep}
+        return _remainder(art, sent, drop)
+    comps = [c for c in tok.children if c.dep_ in _CLAUSAL]
+    if not comps and hit.lemma in _XCOMP_CUES:
+        comps = [c for c in tok.children if c.dep_ == "xcomp"]
+    if not comps and tok.dep_ == "parataxis" and hit.cls in _SPEECH:
+        head = tok.head
+        left = tok.left_edge.i
+        # "X was planned, officials say, but ...": what precedes the parenthetical is what
+        # they say, when it is a clause of its own; else the clause it interrupts.
+        if _content_words(doc, range(head.left_edge.i, left)) >= 4:
+            return _trim(art, head.left_edge.i, left - 1)
+        return _remainder(
+            art, range(head.left_edge.i, head.right_edge.i + 1), {t.i for t in tok.subtree}
+        )
+    if not comps:
+        return None
+    c = comps[0]
+    if any(art.inside[i] >= 0 for i in (c.left_edge.i, c.right_edge.i)) and not (
+        _content_words(doc, range(c.left_edge.i, c.right_edge.i + 1)) > 0
+    ):
+        return None
+    return _trim(art, c.left_edge.i, c.right_edge.i)
+
+
+def _continue_speakers(art: _Article, drafts: list[_Draft]) -> None:
+    """Give a cue-less quotation paragraph the speaker of the quote just before it."""
+    prev: _Draft | None = None
+    for d in drafts:
+        if d.cue is None and d.speaker is None and d.standalone and prev is not None:
+            if prev.speaker is not None and d.paragraph - prev.paragraph <= 1:
+                d.speaker = prev.speaker
+                d.continuation = True
+                d.confidence = 0.7
+        if d.speaker is not None and d.quote is not None:
+            prev = d
+        elif d.speaker is not None and d.kind != "direct":
+            prev = d
+
+
+def _records(art: _Article, drafts: list[_Draft], text: str) -> list[Attribution]:
+    resolver = EntityResolver(art.document, art.doc)
+    out: list[Attribution] = []
+    seen: set[tuple[int, int]] = set()
+    cache: dict[tuple[int, int], Resolution] = {}
+    for d in drafts:
+        if (d.start, d.end) in seen or d.end <= d.start:
+            continue
+        seen.add((d.start, d.end))
+        speaker = None
+        if d.speaker is not None:
+            first, last = d.speaker
+            s_start = art.doc[first].idx
+            s_end = art.doc[last].idx + len(art.doc[last])
+            key = (s_start, s_end)
+            if key not in cache:
+                cache[key] = _refine_kind(art, first, last, resolver.resolve(s_start, s_end))
+            res = cache[key]
+            speaker = Speaker(
+                text=text[s_start:s_end],
+                start=s_start,
+                end=s_end,
+                name=res.name,
+                kind=res.kind,
+                resolved_by="continuation" if d.continuation else res.resolved_by,
+            )
+        cue = None
+        if d.cue is not None and not d.continuation:
+            c_start = art.doc[d.cue.first].idx
+            last_tok = art.doc[d.cue.last]
+            c_end = last_tok.idx + len(last_tok)
+            cue = Cue(text=text[c_start:c_end], lemma=d.cue.lemma, start=c_start, end=c_end)
+        sents = sorted(
+            {s.index for s in art.sentences if s.start < d.end and d.start < s.end}
+        )
+        conf = d.confidence * (1.0 if d.quote is None or d.quote.closed else 0.8)
+        d.confidence = conf
+        record = {
+            "doc_id": art.document.doc_id,
+            "quote_id": f"q{len(out) + 1}",
+            "kind": d.kind,
+            "text": text[d.start : d.end],
+            "start": d.start,
+            "end": d.end,
+            "sentences": sents,
+            "speaker": speaker.model_dump() if speaker else None,
+            "cue": cue.model_dump() if cue else None,
+            "confidence": _confidence(d),
+        }
+        out.append(Attribution.model_validate(record, context={"text": text}))
+    return out
