@@ -24,8 +24,9 @@ Matching rules (why they are what they are: precision in news prose):
   wins. Weak forms may be shared by several entries; strong forms may not.
 - ``by_name`` is for names that are already known to be names (metadata, a speaker span):
   case-insensitive for multiword names and ordinary words, case-sensitive for
-  abbreviations ("AP", "FT", "AF"), a leading "the" ignored; weak forms answer when only
-  one entry has them; a bare domain stem ("nytimes", "foxnews") answers as a last resort.
+  abbreviations ("AP", "FT", "AF"), a leading "the" ignored. Weak aliases never answer
+  (they are ambiguous by definition); a canonical name that is also weak ("Time") answers
+  only as written; a bare domain stem ("nytimes", "foxnews") answers as a last resort.
 """
 
 from __future__ import annotations
@@ -129,6 +130,9 @@ def _name_keys(name: str) -> list[str]:
     words = name.translate(_APOSTROPHES).split()
     if len(words) > 1 and words[0].casefold() == "the":
         words = words[1:]
+        if len(words) == 1 and not _is_abbreviation(words[0]):
+            # "The Economist", "The Hill": the bare word answers only as written.
+            return ["=" + words[0], "=" + words[0].upper()]
     if not words:
         return []
     if len(words) == 1 and _is_abbreviation(words[0]):
@@ -217,7 +221,7 @@ class Gazetteer:
         self._lines = lines or {}
         self._domains: dict[str, OutletEntry] = {}
         self._names: dict[str, OutletEntry] = {}
-        self._weak_names: dict[str, list[OutletEntry]] = {}
+        self._exact_names: dict[str, OutletEntry] = {}
         self._stems: dict[str, list[OutletEntry]] = {}
         self._root = _Node()
         self._build()
@@ -255,7 +259,6 @@ class Gazetteer:
                         f"({loc(other)})"
                     )
                 self._domains[domain] = entry
-                self._stems.setdefault(_domain_stem(domain), []).append(entry)
             strong = _strong_forms(entry)
             weak = list(entry.weak_aliases)
             for form in strong:
@@ -272,14 +275,27 @@ class Gazetteer:
                 for nkey in _name_keys(form):
                     self._names.setdefault(nkey, entry)
                 self._insert(form, entry, weak=False)
+            if entry.name in entry.weak_aliases:
+                # "Time", "Dawn (Pakistan)": the canonical name answers by_name only as written.
+                self._exact_names[" ".join(_strip_the(entry.name.split()))] = entry
             for form in weak:
                 if not _key(form):
                     raise GazetteerError(f"{loc(entry)}: empty weak alias {form!r}")
-                for nkey in _name_keys(form):
-                    bucket = self._weak_names.setdefault(nkey, [])
-                    if entry not in bucket:
-                        bucket.append(entry)
                 self._insert(form, entry, weak=True)
+
+        # Domain stems answer by_name for metadata such as "nytimes" or "foxnews", but never a
+        # word that is (part of) some outlet's name: "economist", "people", "standard".
+        words = {
+            _fold(t)
+            for e in self._entries
+            for f in (e.name, *e.aliases, *e.weak_aliases)
+            for t in _tokens(f)
+        }
+        for entry in self._entries:
+            for domain in entry.domains:
+                stem = _domain_stem(domain)
+                if stem not in words:
+                    self._stems.setdefault(stem, []).append(entry)
 
     def _insert(self, form: str, entry: OutletEntry, weak: bool) -> None:
         toks = _tokens(form)
@@ -317,11 +333,12 @@ class Gazetteer:
                 entry = self._names.get(key)
                 if entry is not None:
                     return entry
-            for key in _lookup_keys(candidate):
-                bucket = self._weak_names.get(key, [])
-                if len(bucket) == 1:
-                    return bucket[0]
-        stem = name.strip().lower()
+            exact = self._exact_names.get(" ".join(_strip_the(candidate.split())))
+            if exact is not None:
+                return exact
+        stem = name.strip()
+        if stem != stem.lower():
+            return None  # stems are how metadata spells outlets: "nytimes", "foxnews"
         # Short stems ("ap" from ap.org) would make prose words into outlets.
         bucket = self._stems.get(stem, []) if len(stem) >= 5 else []
         if len({id(e) for e in bucket}) == 1:

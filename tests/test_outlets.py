@@ -226,7 +226,24 @@ def test_by_name(gaz: Gazetteer, name: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["ap", "af", "ft", "Ap", "the Times", "the Post", "Post", "the foreign ministry", "", "The"],
+    [
+        "ap",
+        "af",
+        "ft",
+        "Ap",
+        "the Times",
+        "the Post",
+        "Post",
+        "the Mail",
+        "time",
+        "economist",
+        "Drudge",
+        "Stern",
+        "Dawn",
+        "the foreign ministry",
+        "",
+        "The",
+    ],
 )
 def test_by_name_misses(gaz: Gazetteer, name: str) -> None:
     assert gaz.by_name(name) is None
