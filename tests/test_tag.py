@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -701,3 +702,29 @@ def test_seed_vias(
     a = attribution(text, text[q0 : q0 + len(quote)], speaker, cue, after=para)
     via = tag(document, [a], None, real_gaz)[0].outlet.via
     assert via is not None and (via.text, via.kind) == (via_text, via_kind)
+
+
+# ------------------------------------------------------------------- quality floor
+
+#: Wire precision and recall on PolNeAR dev (scripts/eval_outlets.py); raise in own commits.
+WIRE_FLOOR = {"precision": 1.0, "recall": 1.0}
+
+
+@pytest.mark.polnear
+def test_wire_floor_on_polnear_dev(polnear_dir: Path, real_gaz: tag_mod.GazetteerLike) -> None:
+    """Wire credits on PolNeAR dev stay at or above the pinned precision and recall."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "eval_outlets", CORPUS.parent / "scripts" / "eval_outlets.py"
+    )
+    assert spec is not None and spec.loader is not None
+    ev = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("eval_outlets", ev)  # its dataclasses look their module up
+    spec.loader.exec_module(ev)
+    score = ev.Score()
+    for art in ev.articles(polnear_dir, "dev"):
+        document = document_from_text(art.name, art.text)
+        ev._score(score, art.name, find_wire(document, real_gaz), ev.gold_wire(art.meta, real_gaz))
+    assert score.precision() >= WIRE_FLOOR["precision"], score.cases
+    assert score.recall() >= WIRE_FLOOR["recall"], score.cases
