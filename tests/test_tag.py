@@ -331,6 +331,14 @@ def test_outlet_speaker_has_no_via_of_itself() -> None:
     assert q[0].outlet.via is None
 
 
+def test_outlet_speaker_with_a_relaying_cue_is_its_via() -> None:
+    """'..., according to state broadcaster NHK' relays someone's words even as the speaker."""
+    text = "The two sides “agreed to stay in touch,” according to state broadcaster NHK."
+    a = attribution(text, "agreed to stay in touch,", "NHK", "according to", speaker_kind="outlet")
+    via = tag(document_from_text("t", text), [a], None, GAZ)[0].outlet.via
+    assert via is not None and (via.name, via.start) == ("NHK", text.index("NHK"))
+
+
 def test_outlet_relays_the_quote_its_words_contain() -> None:
     """'Xi said ..., CCTV said' gives Xi's quote via CCTV, and CCTV's own none."""
     text = "Xi said relations were “at their best in history,” state broadcaster CCTV said."

@@ -38,11 +38,14 @@ Which quotes a via applies to -- only where the text says so:
    to later quotes whose sentence refers back to that event ("in the video call", "during
    the meeting") and that name no channel of their own.
 
-An outlet that is itself the speaker (speaker.kind == "outlet": "Bloomberg characterized
-...", "The Post reported") speaks in its own voice: nothing relays its words, so its own
-mention is not its via (via stays null unless the sentence names another channel). The
-outlet is, however, the via of a quote that its reported words contain ("Xi said ..., CCTV
-said in its report" gives Xi's quote via CCTV).
+An outlet that is itself the speaker (speaker.kind == "outlet") is decided by the cue. With
+a cue of its own ("Bloomberg characterized ...", "The Post reported", "TASS wrote that") it
+speaks in its own voice: nothing relays its words, so its own mention is not its via (via
+stays null unless the sentence names another channel). With a relaying cue ("according to
+state broadcaster CCTV", "as reported by TASS") the cue says the outlet passes on someone
+else's words, so the outlet is also the via, even when the attribute stage could name no
+other speaker. An outlet is also the via of a quote that its reported words contain ("Xi
+said ..., CCTV said in its report" gives Xi's quote via CCTV).
 """
 
 from __future__ import annotations
@@ -607,12 +610,24 @@ def _within(inner: tuple[int, int], outer: tuple[int, int]) -> bool:
     return outer[0] <= inner[0] and inner[1] <= outer[1]
 
 
+_RELAYING_CUE = re.compile(
+    r"^(?:according\s+to|as\s+(?:reported|related|relayed|quoted|cited|carried)\s+by|"
+    r"(?:reported|quoted|cited|carried|relayed)\s+by|per)$",
+    re.IGNORECASE,
+)
+
+
+def _relaying_cue(a: Attribution) -> bool:
+    """Does the cue itself say its speaker relays the words ("according to CCTV")?"""
+    return a.cue is not None and _RELAYING_CUE.match(a.cue.text.strip()) is not None
+
+
 def _eligible(c: Channel, a: Attribution, attributions: Sequence[Attribution]) -> bool:
     """May ``c`` be the via of ``a`` (the sentence test aside)?"""
     if _overlaps(c.start, c.end, a.start, a.end):
         return False  # part of the quoted words, not of their relaying
     sp = a.speaker
-    if not c.official and sp is not None:
+    if not c.official and sp is not None and not _relaying_cue(a):
         if _overlaps(c.start, c.end, sp.start, sp.end):
             return False  # the speaker's own mention ("Bloomberg reports", "Twitter announced")
         if sp.kind == "outlet" and c.name == sp.name:
