@@ -344,6 +344,10 @@ _TWEET_SIGNATURE = re.compile(r"\(@\w+\)\s+\w+\.?\s+\d{1,2},\s+\d{4}")
 _CONTACT_WORDS = frozenset(
     "email e-mail reach reached contact tip tips follow twitter facebook instagram write".split()
 )
+_SIGNUP_WORDS = frozenset(
+    "subscription subscribing signing signup sign-up subscribed unsubscribe".split()
+)
+_AFFILIATE_WORDS = frozenset("affiliate affiliates commission commissions".split())
 _SOCIAL = frozenset(
     "twitter facebook instagram youtube linkedin tiktok threads mastodon bluesky telegram "
     "whatsapp podcast podcasts rss itunes spotify".split()
@@ -540,6 +544,18 @@ def _unit_rule(u: Unit, i: int, ctx: Context) -> tuple[str, str] | None:
         "newsletter" in u.lower or "newsletters" in u.lower or "inbox" in u.lower
     ) and (first in lex["cta_verbs"] or any(w in _SECOND for w in u.unquoted)):
         return "newsletter_promo", "newsletter sign-up promotion"
+    if n <= 10 and (
+        ("newsletter" in u.lower and u.title_ratio >= 0.99)
+        or (
+            any(w in _SIGNUP_WORDS for w in u.lower)
+            and any(w in _SECOND or w in ("thanks", "thank", "error") for w in u.lower)
+        )
+    ):
+        return "newsletter_promo", "newsletter sign-up widget text"
+    if n <= 40 and any(w in _AFFILIATE_WORDS for w in u.lower) and any(
+        w in ("buy", "purchase", "purchases", "bought", "sale", "sales") for w in u.lower
+    ):
+        return "affiliate_disclosure", "affiliate-link or commission disclosure"
     appeal = _appeal_score(u, lex) if n <= 120 else 0.0
     edge = i < ctx.n_units * 0.2 or tail
     cta = first in lex["cta_verbs"]
@@ -753,7 +769,11 @@ def classify(units: list[Unit], metadata: dict[str, Any] | None = None, html: bo
             continue
         prev_bp = is_bp(i - 1)
         next_bp = is_bp(i + 1)
-        if prev_bp and next_bp:
+        letters = [c for c in u.text if c.isalpha()]
+        shouting = u.n >= 5 and bool(letters) and all(c.isupper() for c in letters if c.isascii())
+        if shouting and not html:
+            u.rule, u.reason = "related_links", "all-capitals headline inside the body (a promo)"
+        elif prev_bp and next_bp:
             u.rule, u.reason = "related_links", _SANDWICH
         elif ctx.site_names and _mentions_site(u, ctx.site_names) and u.n <= 8:
             u.rule, u.reason = "promo", "short line naming the site itself"
