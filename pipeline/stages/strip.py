@@ -881,14 +881,11 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 def text_units(source: str) -> list[Unit]:
     """Split plain text into units: lines, or blank-line blocks when the text is hard-wrapped."""
     lines: list[tuple[int, int, str]] = []
-    pos = 0
     for m in _LINE.finditer(source):
         if m.start() == len(source) and m.end() == m.start():
             break
         body = m.group(0).rstrip("\r\n")
         lines.append((m.start(), m.start() + len(body), body))
-        pos = m.end()
-    del pos
     # Group into blank-line blocks.
     blocks: list[list[tuple[int, int, str]]] = []
     cur: list[tuple[int, int, str]] = []
@@ -1143,6 +1140,10 @@ def _walk(
             return
         for entry in entries:
             path = Path(entry.path)
+            if entry.name.startswith("."):
+                # Hidden files and folders (.git, editor and sync droppings) are not articles.
+                logger.info("skipping hidden entry %s", path)
+                continue
             if entry.is_symlink():
                 try:
                     real = path.resolve(strict=True)
@@ -1170,8 +1171,6 @@ def _walk(
                     continue
                 seen.add(str(real))
                 yield from walk(path)
-                continue
-            if entry.name.startswith("."):
                 continue
             if _kind(entry.name) is not None and path.is_file():
                 yield path, None
