@@ -1041,7 +1041,7 @@ def build_document(
     if isinstance(metadata.get("title"), str) and metadata["title"].strip():
         title = metadata["title"].strip()
     if isinstance(metadata.get("published"), str) and metadata["published"].strip():
-        published = published or metadata["published"].strip()
+        published = metadata["published"].strip()  # what the input says beats a guess
     if isinstance(metadata.get("author"), str) and not byline:
         byline = metadata["author"].strip() or None
 
