@@ -1202,40 +1202,50 @@ def iter_documents(
 ) -> Iterator[Document | InputError]:
     """Yield a Document (or an InputError) for every article under ``input_dir``."""
     input_dir = Path(input_dir)
+    for item in walk_inputs(input_dir, follow_symlinks):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        yield from read_input(item[0], input_dir)
+
+
+def walk_inputs(
+    input_dir: Path, follow_symlinks: bool = False
+) -> Iterator[tuple[Path, str] | InputError]:
+    """The input files under ``input_dir`` in walk order, as (path, relative path), or errors."""
+    input_dir = Path(input_dir)
     for path, problem in _walk(input_dir, follow_symlinks):
         rel = path.relative_to(input_dir).as_posix()
-        if problem is not None:
-            yield InputError(rel, problem)
-            continue
-        kind_ext = _kind(path.name)
-        assert kind_ext is not None
-        kind, ext = kind_ext
-        doc_id = rel[: -len(ext)] if rel.endswith(ext) else rel
-        try:
-            raw = _read_raw(path)
-        except ValueError as exc:
-            yield InputError(rel, str(exc))
-            continue
-        if kind == "jsonl":
-            yield from _jsonl_documents(rel, doc_id, raw)
-            continue
-        try:
-            source, _enc = decode_bytes(raw)
-            yield build_document(
-                doc_id,
-                rel,
-                hashlib.sha256(raw).hexdigest(),
-                kind,
-                source,
-                kind == "html",
-                {},
+        yield InputError(rel, problem) if problem is not None else (path, rel)
+
+
+def read_input(path: Path, input_dir: Path) -> list[Document | InputError]:
+    """The documents (or errors) of one input file under ``input_dir``."""
+    rel = path.relative_to(input_dir).as_posix()
+    kind_ext = _kind(path.name)
+    if kind_ext is None:
+        return [InputError(rel, "not an input type (use .txt, .html, .htm, .jsonl, or .gz)")]
+    kind, ext = kind_ext
+    doc_id = rel[: -len(ext)] if rel.endswith(ext) else rel
+    try:
+        raw = _read_raw(path)
+    except ValueError as exc:
+        return [InputError(rel, str(exc))]
+    if kind == "jsonl":
+        return list(_jsonl_documents(rel, doc_id, raw))
+    try:
+        source, _enc = decode_bytes(raw)
+        return [
+            build_document(
+                doc_id, rel, hashlib.sha256(raw).hexdigest(), kind, source, kind == "html", {}
             )
-        except ValueError as exc:
-            yield InputError(rel, str(exc))
-        except ValidationError as exc:
-            # A bug of ours, not of the input, but it must not stop the run.
-            logger.error("%s: built an invalid Document: %s", rel, exc)
-            yield InputError(rel, f"internal error: {render_validation_error(exc)}")
+        ]
+    except ValueError as exc:
+        return [InputError(rel, str(exc))]
+    except ValidationError as exc:
+        # A bug of ours, not of the input, but it must not stop the run.
+        logger.error("%s: built an invalid Document: %s", rel, exc)
+        return [InputError(rel, f"internal error: {render_validation_error(exc)}")]
 
 
 _META_KEYS = ("url", "outlet", "published", "title", "author", "language", "source")
