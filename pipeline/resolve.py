@@ -71,6 +71,10 @@ _DROP_LEFT = frozenset(
     """a an the one some several many few his her their its our my your this that these those
     another any each every other more most such""".split()
 )
+_QUANTITIES = frozenset(
+    "one some many several few most all each none number two three four five".split()
+)
+
 # "the incoming president", "a former official": another person than the one in office.
 _OTHER_TIME = frozenset(
     """incoming outgoing former ex late new next future previous then onetime erstwhile
@@ -229,7 +233,18 @@ def outlet_entry(name: str) -> tuple[str, str] | None:
     entry = gaz.by_name(name)
     if entry is None:
         return None
+    # by_name falls back to domain stems ("India" -> zeenews.india.com): a speaker must be
+    # named by the outlet's own name or one of its aliases
+    forms = {entry.name, *entry.aliases, *entry.weak_aliases}
+    wanted = _strip_the(name)
+    if not any(_strip_the(f) == wanted for f in forms):
+        return None
     return str(entry.name), str(entry.kind)
+
+
+def _strip_the(name: str) -> str:
+    norm = _norm(name)
+    return norm[4:] if norm.startswith("the ") else norm
 
 
 # --------------------------------------------------------------------------------------
@@ -261,6 +276,26 @@ class _Entity:
     affiliations: set[str] = field(default_factory=set)  # other organisations named
     mentions: list[_Mention] = field(default_factory=list)
     introduced: int = -1  # token index of the latest full-name mention
+    forms: dict[tuple[str, ...], str] = field(default_factory=dict)  # name forms, in order
+
+    def canonical(self, given_names: dict[str, str]) -> None:
+        """Name a person by the fullest form the article uses ("Vladimir V. Putin").
+
+        A form that only adds words in front of a first-name-and-surname form is an epithet
+        or a headline fragment ("Crooked Hillary Clinton") and is passed over; one that adds
+        a first name to a compound surname ("Douglas Holtz-Eakin") is not.
+        """
+        multi = [f for f in self.forms if len(f) > 1]
+        if not multi:
+            return
+        keep = [
+            f for f in multi
+            if not any(
+                len(g) < len(f) and f[-len(g):] == g and g[0] in given_names for g in multi
+            )
+        ] or multi
+        best = max(keep, key=lambda f: (len(f), -multi.index(f)))
+        self.name = self.forms[best]
 
 
 @dataclass(frozen=True)
@@ -273,6 +308,16 @@ class Resolution:
 
 
 _UNKNOWN = Resolution(None, "unknown", "mention")
+
+
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
+def _core(words: tuple[str, ...]) -> tuple[str, ...]:
+    """Name words without generational suffixes ("Harry F. Byrd Sr." ~ "Byrd")."""
+    while len(words) > 1 and words[-1] in _SUFFIXES:
+        words = words[:-1]
+    return words
 
 
 def _clean_end(doc: Doc, start: int, end: int) -> int:
@@ -321,8 +366,9 @@ class EntityResolver:
                 inside = False
             elif '"' in text:
                 inside = not inside
-            # votes: is this token text a person's name more often than a place/org?
-            if tok.ent_type_:
+            # votes: is this token a person's name more often than a place? (ORG labels are
+            # left out: the small model often calls a surname an ORG)
+            if tok.ent_type_ in ("PERSON", "GPE", "NORP"):
                 self._label_votes[(tok.text, tok.ent_type_ == "PERSON")] += 1
 
     # ---- small predicates
@@ -384,10 +430,17 @@ class EntityResolver:
             person_tokens.update(range(ent.start, ent.end))
         self._propn_people(candidates, person_tokens)
         for chunk in self.doc.noun_chunks:
-            if any(t in person_tokens for t in range(chunk.start, chunk.end)):
-                continue
+            if chunk.root.i in person_tokens:
+                continue  # the name itself; "Trump's campaign" is still a chunk of its own
             candidates.append((chunk.start, chunk.end, chunk.root.i, "chunk"))
         candidates.sort()
+        self._walk(candidates)
+        for entity in self.entities:
+            if entity.kind == "person":
+                entity.canonical(self.lex.first_names)
+
+    def _walk(self, candidates: list[tuple[int, int, int, str]]) -> None:
+        """Add the candidate mentions in text order (each sees only what came before)."""
         for start, end, head, what in candidates:
             if what == "name":
                 self._add_person(start, end, head)
@@ -407,11 +460,21 @@ class EntityResolver:
     def _person_span(self, start: int, end: int) -> tuple[int, int, int] | None:
         """A PERSON entity span without titles, possessive or punctuation: (start, end, head)."""
         doc = self.doc
+        for i in range(start, end):
+            # the NER's "Jim Jordan (R-Ohio)" or "Washington Post Trump": cut them off
+            if doc[i].text in ("(", ",", ":", ";", "[", "|") and i > start:
+                end = i
+                break
+            norm = _norm(doc[i].text)
+            if i < end - 1 and (norm in self.lex.outlet_names or norm in self.lex.orgs):
+                start = i + 1
         end = _clean_end(doc, start, end)
+        honorific = False
         while start < end - 1:
             tok = doc[start]
             stop = self._title_at(start, end - 1)
             if stop > start:
+                honorific = honorific or _norm(doc[start:stop].text) in self.lex.honorifics
                 start = stop
             elif (
                 tok.ent_type_ in ("NORP", "GPE")
@@ -428,12 +491,18 @@ class EntityResolver:
         words = [doc[i] for i in range(start, end)]
         if not any(w.text[:1].isupper() for w in words):
             return None
-        # A headline fragment such as "Closer China": its last word is mostly a place.
+        # A headline fragment such as "Closer China": its last word is mostly a place here.
         last = words[-1].text
-        if self._label_votes[(last, False)] > self._label_votes[(last, True)]:
+        if self._label_votes[(last, False)] > self._label_votes[(last, True)] and (
+            len(words) == 1 or self._nation(last) is not None
+        ):
             return None
-        if any(w.text in ("-", "&", "/") or "\n" in w.text for w in words):
+        if len(words) == 1 and self.lex.is_title(_norm(last)) and not honorific:
+            return None  # a bare "President" is no name
+        if any(w.text in ("&", "/") or "\n" in w.text for w in words):
             return None
+        if any(w.text == "-" and (w.whitespace_ or doc[w.i - 1].whitespace_) for w in words):
+            return None  # "Xi-Putin Call" is a headline; "Ban Ki-moon" is a name
         return start, end, end - 1
 
     def _propn_people(self, out: list[tuple[int, int, int, str]], seen: set[int]) -> None:
@@ -496,12 +565,13 @@ class EntityResolver:
             self._add_org(entry[0], "outlet", start, end, head, "mention", head_word="")
             return
         words = tuple(_norm(doc[i].text) for i in range(start, end))
-        ent = self._match_name(words, head, register=True)
+        ent = self._match_name(words, head)
         if ent is None:
             ent = _Entity("person", text, words=words, size=len(words))
             self.entities.append(ent)
         elif len(words) > ent.size:
-            ent.name, ent.words, ent.size = text, words, len(words)
+            ent.words, ent.size = words, len(words)
+        ent.forms.setdefault(words, text)
         if len(words) > 1:
             ent.introduced = head
         for w in words:
@@ -514,16 +584,22 @@ class EntityResolver:
             ent.gender = self.lex.first_names.get(words[0])
 
     def _match_name(
-        self, words: tuple[str, ...], pos: int, register: bool = False
+        self, words: tuple[str, ...], pos: int, forward: bool = False
     ) -> _Entity | None:
-        """The person a name refers to at token ``pos`` (None: a new person)."""
+        """The person a name refers to at token ``pos`` (None: a new person).
+
+        ``forward`` also accepts a person introduced only later (a headline's "Trump").
+        """
         cands: list[_Entity] = []
+        later: list[_Entity] = []
         for ent in self._names.get(words[-1], []) + self._names.get(words[0], []):
-            if ent in cands or not ent.mentions or ent.mentions[0].start >= pos:
+            if ent in cands or ent in later or not ent.mentions:
                 continue
             if self._compatible(words, ent.words):
-                cands.append(ent)
+                (cands if ent.mentions[0].start < pos else later).append(ent)
         if not cands:
+            if forward and later:
+                return min(later, key=lambda e: e.mentions[0].start)
             return None
         # "Li" after "Li Lifan" ... "Li Yonghui": the one introduced last before it.
         return max(cands, key=lambda e: (e.introduced if e.introduced < pos else -1,
@@ -532,9 +608,15 @@ class EntityResolver:
     @staticmethod
     def _compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
         """Whether two name forms can be the same person ("Putin" ~ "Vladimir V. Putin")."""
-        if len(a) == 1 or len(b) == 1:
-            short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-            return short[0] in (long_[0], long_[-1])
+        a, b = _core(a), _core(b)
+        if not a or not b:
+            return False
+        short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+        if len(short) == 1:
+            # "Xi" ~ "Xi Jinping" (family name first), "Guajardo" ~ "Ildefonso Guajardo Villarreal"
+            return short[0] in long_ and not (len(short[0]) == 1 and short[0] != long_[-1])
+        if long_[-len(short):] == short:
+            return True  # "Holtz-Eakin" ~ "Douglas Holtz-Eakin"
         if a[-1] != b[-1]:
             return False
         return a[0] == b[0] or a[0][:1] == b[0][:1] and (len(a[0]) == 1 or len(b[0]) == 1)
@@ -681,8 +763,14 @@ class EntityResolver:
         while start < end - 1 and self.doc[start].lower_ in _DROP_LEFT:
             start += 1
         text = self.doc[start:end].text
-        # outlets: the gazetteer's name, or "state broadcaster CCTV", or word cues
-        entry = outlet_entry(text) or outlet_entry(self.doc[span.start:end].text)
+        # outlets: the gazetteer's name (asked for proper names only: "people" is not People
+        # magazine), or "state broadcaster CCTV", or word cues
+        entry = None
+        capital = root.text[:1].isupper() and not (root.is_sent_start or root.i == span.start)
+        if root.pos_ == "PROPN" or root.ent_type_ == "ORG" or capital or (
+            any(c.isupper() for c in root.text[1:])
+        ):
+            entry = outlet_entry(text) or outlet_entry(self.doc[span.start:end].text)
         if entry is not None:
             kind: SpeakerKind = "outlet" if entry[1] in _NEWS_KINDS else "organization"
             return kind, entry[0], lemma, plural
@@ -694,11 +782,12 @@ class EntityResolver:
             name = self.doc[first:propn[-1].i + 1].text
             named = outlet_entry(name)
             return "outlet", named[0] if named else name, lemma, plural
+        if root.pos_ == "PROPN" and _norm(root.text) in self.lex.outlet_names and (
+            root.ent_type_ == "ORG" or len(propn) >= 2
+        ):
+            # not in the gazetteer, but named like an outlet: "the Dallas Morning News"
+            return "outlet", self._org_name(span.start, end), lemma, plural
         if root.ent_type_ in _ORG_LABELS or lemma in self.lex.orgs or _norm(text) in self.lex.orgs:
-            if _gazetteer() is None and root.ent_type_ == "ORG" and (
-                _norm(root.text) in self.lex.outlet_names
-            ):
-                return "outlet", self._org_name(span.start, end), lemma, plural
             return "organization", self._org_name(span.start, end), lemma, plural
         if self.lex.person_noun(lemma) or self.lex.person_noun(_norm(root.text)):
             return "anonymous", self._descriptor(start, end), lemma, plural
@@ -854,6 +943,8 @@ class EntityResolver:
                 return 0.5 if ent.gender in (None, ptype) else 0.0
             return 0.0
         if ptype == "person":
+            if ent.plural:
+                return 0.0
             return 1.0 if ent.kind == "person" else 0.5 if ent.kind == "anonymous" else 0.0
         if ptype == "plural":
             if ent.plural:
@@ -923,9 +1014,8 @@ class EntityResolver:
             if quality <= 0:
                 continue
             if nations and ent.nations and not nations & ent.nations:
-                continue
-            if affiliations and ent.affiliations and not affiliations & ent.affiliations \
-                    and ent.kind == "anonymous":
+                continue  # "the Russian president" is not China's
+            if affiliations and ent.affiliations and not affiliations & ent.affiliations:
                 continue
             bonus = 0.5 * bool(nations & ent.nations) + 0.5 * bool(affiliations & ent.affiliations)
             last = max(m.start for m in ent.mentions if m.start < pos)
@@ -960,8 +1050,15 @@ class EntityResolver:
 
     def _lookup(self, span: Span) -> tuple[_Entity, _Mention] | None:
         """The table's mention headed inside ``span`` (its root first, then its last name)."""
-        hit = self._by_head.get(span.root.i)
-        if hit is not None:
+        root = span.root
+        hit = self._by_head.get(root.i)
+        for child in root.children:
+            # "Another critic, Laurence H. Tribe," is Tribe (but "Clinton aides" are not Clinton)
+            if child.dep_ == "appos" and span.start <= child.i < span.end:
+                named = self._by_head.get(child.i)
+                if named is not None and named[0].kind == "person":
+                    return named
+        if hit is not None or root.pos_ != "PROPN":
             return hit
         for tok in reversed(span):
             hit = self._by_head.get(tok.i)
@@ -972,16 +1069,33 @@ class EntityResolver:
     def _on_demand(self, span: Span) -> Resolution:
         """Resolve a mention the table has no entry for, with the same rules."""
         root = span.root
+        if root.lower_ in _QUANTITIES or root.lemma_.lower() in _QUANTITIES:
+            # "one of Mr. Obama's advisers", "a number of tax experts": the group named
+            for prep in root.children:
+                if prep.dep_ == "prep" and prep.lower_ == "of":
+                    objs = [c for c in prep.children if c.dep_ == "pobj"]
+                    if objs and span.start <= objs[0].left_edge.i and objs[0].i < span.end:
+                        obj = objs[0]
+                        sub = self.doc[obj.left_edge.i:min(obj.i + 1, span.end)]
+                        res = self._on_demand(sub)
+                        if res.kind == "anonymous" or (
+                            res.kind != "unknown" and res.resolved_by == "coreference"
+                        ):
+                            return Resolution(res.name, "anonymous", "mention")
+                        return res
         if root.pos_ == "PRON" or root.lower_ in _PRONOUNS:
             ant = self._pronoun(root)
             if ant is None:
                 return Resolution(None, "unknown", "coreference")
             return Resolution(ant.name, ant.kind, "coreference")
         names = [t for t in span if t.pos_ == "PROPN" and t.ent_type_ not in _ORG_LABELS]
-        if names:
-            hit = self._match_name((_norm(names[-1].text),), names[-1].i + 1)
-            if hit is not None:
-                return Resolution(hit.name, "person", "mention")
+        if root.pos_ == "PROPN":
+            # a known name, whatever the NER called it here ("Trump" as ORG in a headline)
+            for tok in reversed(span):
+                if _norm(tok.text) in self._names:
+                    hit = self._match_name((_norm(tok.text),), tok.i + 1, forward=True)
+                    if hit is not None:
+                        return Resolution(hit.name, "person", "mention")
         kind, name, head_word, _plural = self._classify(span)
         if kind == "anonymous" and self._definite(span):
             ant = self._description(span, head_word, want_orgs=False)
