@@ -26,7 +26,8 @@ Matching rules (why they are what they are: precision in news prose):
   case-insensitive for multiword names and ordinary words, case-sensitive for
   abbreviations ("AP", "FT", "AF"), a leading "the" ignored. Weak aliases never answer
   (they are ambiguous by definition); a canonical name that is also weak ("Time") answers
-  only as written; a bare domain stem ("nytimes", "foxnews") answers as a last resort.
+  only as written; lower-case metadata spellings answer as a last resort: a domain stem
+  ("nytimes", "foxnews") or an abbreviation of three letters or more ("nyt", "cnn").
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ _NOT_PART_OF_A_NAME = frozenset(
     may june july august september october november december i in on at and but or the
     this that as he she it they we you if when while after before so""".split()
 )
+
+# Lower-case words that by_name must not read as upper-case abbreviations ("who" is not WHO).
+_SLUG_WORDS = frozenset({"who", "cope", "now", "was", "are", "sun", "nos", "mia", "sme", "ria"})
 
 
 class GazetteerError(ValueError):
@@ -222,6 +226,7 @@ class Gazetteer:
         self._domains: dict[str, OutletEntry] = {}
         self._names: dict[str, OutletEntry] = {}
         self._exact_names: dict[str, OutletEntry] = {}
+        self._abbreviations: dict[str, OutletEntry] = {}
         self._stems: dict[str, list[OutletEntry]] = {}
         self._root = _Node()
         self._build()
@@ -274,6 +279,8 @@ class Gazetteer:
                 strong_keys[key] = entry
                 for nkey in _name_keys(form):
                     self._names.setdefault(nkey, entry)
+                if form.isalpha() and form.isupper():
+                    self._abbreviations.setdefault(form, entry)
                 self._insert(form, entry, weak=False)
             if entry.name in entry.weak_aliases:
                 # "Time", "Dawn (Pakistan)": the canonical name answers by_name only as written.
@@ -339,6 +346,10 @@ class Gazetteer:
         stem = name.strip()
         if stem != stem.lower():
             return None  # stems are how metadata spells outlets: "nytimes", "foxnews"
+        if len(stem) >= 3 and stem.isalpha() and stem not in _SLUG_WORDS:
+            entry = self._abbreviations.get(stem.upper())  # metadata slugs: "nyt", "cnn"
+            if entry is not None:
+                return entry
         # Short stems ("ap" from ap.org) would make prose words into outlets.
         bucket = self._stems.get(stem, []) if len(stem) >= 5 else []
         if len({id(e) for e in bucket}) == 1:

@@ -215,6 +215,10 @@ def test_by_domain_misses(gaz: Gazetteer, url: str) -> None:
         ("usa-today", "USA Today"),
         ("huff-post", "HuffPost"),
         ("Time", "Time"),
+        ("nyt", "The New York Times"),
+        ("wash-post", "The Washington Post"),
+        ("west-journal", "The Western Journal"),
+        ("politico", "Politico"),
         ("The Hill", "The Hill"),
     ],
 )
@@ -343,6 +347,8 @@ def test_find(gaz: Gazetteer, text: str, expected: list[tuple[str, str]]) -> Non
         "The Pentagon Papers and the Reuters Institute report",
         "CBC Chairman G.K. Butterfield said; The Age of Oversupply; SMH",
         "Malcolm X spoke. Generation X and the Guardian Council",
+        "The Australian government and the Hindu community; Namibian officials; TSA agents",
+        "The Atlantic coast braced for the storm. The Federalist Papers.",
     ],
 )
 def test_find_ignores_common_words(gaz: Gazetteer, text: str) -> None:
