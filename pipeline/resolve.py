@@ -446,12 +446,15 @@ class EntityResolver:
                 self._add_person(start, end, head)
                 continue
             root = self.doc[head]
-            if root.pos_ == "PROPN" and _norm(root.text) in self._names and (
+            # the tagger sometimes calls a surname a NOUN ("Price said"): capitals decide
+            if root.text[:1].isupper() and _norm(root.text) in self._names and (
                 outlet_entry(root.text) is None
             ):
                 # a known surname the NER labelled otherwise ("Denisov" as ORG)
                 first = head
-                while first > start and self.doc[first - 1].pos_ == "PROPN":
+                while first > start and self.doc[first - 1].pos_ == "PROPN" and (
+                    self.doc[first - 1].ent_type_ not in _ORG_LABELS
+                ):
                     first -= 1
                 self._add_person(first, head + 1, head)
                 continue
@@ -710,6 +713,10 @@ class EntityResolver:
         root = chunk.root
         low = root.lower_
         if root.pos_ == "PRON":
+            if self._quoted[root.i] and _PRONOUNS.get(low) in ("person", "plural") and (
+                low not in ("they", "them")
+            ):
+                return  # a quoted "I"/"we" is the quote's speaker, not yet known here
             if low in _PRONOUNS:
                 ant = self._pronoun(root)
                 if ant is not None:
@@ -1058,7 +1065,7 @@ class EntityResolver:
                 named = self._by_head.get(child.i)
                 if named is not None and named[0].kind == "person":
                     return named
-        if hit is not None or root.pos_ != "PROPN":
+        if hit is not None or not root.text[:1].isupper():
             return hit
         for tok in reversed(span):
             hit = self._by_head.get(tok.i)
@@ -1089,7 +1096,7 @@ class EntityResolver:
                 return Resolution(None, "unknown", "coreference")
             return Resolution(ant.name, ant.kind, "coreference")
         names = [t for t in span if t.pos_ == "PROPN" and t.ent_type_ not in _ORG_LABELS]
-        if root.pos_ == "PROPN":
+        if root.pos_ == "PROPN" or root.text[:1].isupper():
             # a known name, whatever the NER called it here ("Trump" as ORG in a headline)
             for tok in reversed(span):
                 if _norm(tok.text) in self._names:

@@ -1,0 +1,229 @@
+"""Speaker resolution: mentions in short articles -> canonical name, kind, resolved_by."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from spacy.language import Language
+
+from pipeline import nlp as nlp_mod
+from pipeline.api import document_from_text
+from pipeline.resolve import EntityResolver, Resolution, lexicon
+
+# (article, mention, which occurrence of the mention, expected name, kind, resolved_by)
+CASES = [
+    pytest.param(
+        "State Department spokesman Ned Price spoke to reporters on Monday.\n\n"
+        '"We will not stand by," Price said.',
+        "Price", 1, "Ned Price", "person", "mention", id="surname",
+    ),
+    pytest.param(
+        "German Chancellor Angela Merkel arrived in Paris on Tuesday for talks.\n\n"
+        '"Europe must act together," Ms. Merkel told reporters.',
+        "Ms. Merkel", 0, "Angela Merkel", "person", "mention", id="honorific-surname",
+    ),
+    pytest.param(
+        "U.S. National Security Advisor Jake Sullivan said the talks were candid.",
+        "U.S. National Security Advisor Jake Sullivan", 0, "Jake Sullivan", "person", "mention",
+        id="title-stripped",
+    ),
+    pytest.param(
+        "Chinese President Xi Jinping held a call with Russian President Vladimir Putin on "
+        "Friday.\n\nThe Chinese leader said the two countries should coordinate closely.",
+        "The Chinese leader", 0, "Xi Jinping", "person", "coreference", id="title-description",
+    ),
+    pytest.param(
+        "Chinese President Xi Jinping held a call with Russian President Vladimir Putin on "
+        "Friday.\n\nThe Russian president said the partnership was strong.",
+        "The Russian president", 0, "Vladimir Putin", "person", "coreference",
+        id="nationality-picks-the-right-president",
+    ),
+    pytest.param(
+        "China's president, Xi Jinping, spoke by phone with European leaders on Monday.\n\n"
+        "The Chinese leader said trade would grow.",
+        "The Chinese leader", 0, "Xi Jinping", "person", "coreference",
+        id="apposition-before-name",
+    ),
+    pytest.param(
+        "Maria Lopez, senior fellow at the Institute for Fiscal Studies, said taxes would rise."
+        "\n\nThe fellow added that spending would fall.",
+        "The fellow", 0, "Maria Lopez", "person", "coreference", id="apposition-after-name",
+    ),
+    pytest.param(
+        "On Tuesday, Russian ambassador to China Andrey Denisov said relations were strong.\n\n"
+        '"No external factors could affect bilateral relations," the ambassador said.',
+        "the ambassador", 0, "Andrey Denisov", "person", "coreference",
+        id="title-before-name-ner-miss",
+    ),
+    pytest.param(
+        "On Tuesday, Russian ambassador to China Andrey Denisov said relations were strong.\n\n"
+        "The Chinese ambassador said nothing.",
+        "The Chinese ambassador", 0, "Chinese ambassador", "anonymous", "mention",
+        id="destination-is-not-nationality",
+    ),
+    pytest.param(
+        "Senator Elizabeth Warren questioned Mr. John Stumpf about the accounts on Tuesday.\n\n"
+        '"I take full responsibility," he said.',
+        "he", 0, "John Stumpf", "person", "coreference", id="pronoun-he-two-genders",
+    ),
+    pytest.param(
+        "Senator Elizabeth Warren questioned Mr. John Stumpf about the accounts on Tuesday.\n\n"
+        '"You should resign," she said.',
+        "she", 0, "Elizabeth Warren", "person", "coreference", id="pronoun-she-two-genders",
+    ),
+    pytest.param(
+        "Li Lifan, senior fellow at the Shanghai Academy of Social Sciences, said trade would "
+        'grow.\n\n"Energy is the key," Li said.\n\n'
+        "Li Yonghui, a research fellow at the Chinese Academy of Social Sciences, said trust "
+        'remained solid.\n\n"Cooperation is greater than competition," Li said.',
+        "Li said", 1, "Li Yonghui", "person", "mention", id="two-Li-second",
+    ),
+    pytest.param(
+        "Li Lifan, senior fellow at the Shanghai Academy of Social Sciences, said trade would "
+        'grow.\n\n"Energy is the key," Li said.\n\n'
+        "Li Yonghui, a research fellow at the Chinese Academy of Social Sciences, said trust "
+        'remained solid.\n\n"Cooperation is greater than competition," Li said.',
+        "Li said", 0, "Li Lifan", "person", "mention", id="two-Li-first",
+    ),
+    pytest.param(
+        "Russian President Vladimir V. Putin spoke on Friday.\n\n"
+        '"We are ready," Mr. Putin said.',
+        "Mr. Putin", 0, "Vladimir V. Putin", "person", "mention", id="fullest-form",
+    ),
+    pytest.param(
+        '"We have deep concerns," a senior U.S. official told reporters on Monday.',
+        "a senior U.S. official", 0, "senior U.S. official", "anonymous", "mention",
+        id="anonymous-indefinite",
+    ),
+    pytest.param(
+        '"We have deep concerns," a senior U.S. official told reporters on Monday.\n\n'
+        "State Department spokesman Ned Price declined to comment.\n\n"
+        '"It was a candid exchange," the official said.',
+        "the official", 0, "senior U.S. official", "anonymous", "coreference",
+        id="anonymous-definite-antecedent",
+    ),
+    pytest.param(
+        "Officials say the meeting was planned weeks ago.",
+        "Officials", 0, "officials", "anonymous", "mention", id="anonymous-plural",
+    ),
+    pytest.param(
+        "The deal is close, a source familiar with the matter said on Friday.",
+        "a source familiar with the matter", 0, "source familiar with the matter", "anonymous",
+        "mention", id="anonymous-postmodifier",
+    ),
+    pytest.param(
+        '"The position is unchanged," the State Department spokesperson said.',
+        "the State Department spokesperson", 0, "State Department spokesperson", "anonymous",
+        "mention", id="unnamed-spokesperson",
+    ),
+    pytest.param(
+        "The Kremlin said the talks would continue next week.",
+        "The Kremlin", 0, "Kremlin", "organization", "mention", id="organization",
+    ),
+    pytest.param(
+        "Beijing said the sanctions were illegal.",
+        "Beijing", 0, "Beijing", "organization", "mention", id="place-speaking",
+    ),
+    pytest.param(
+        "The Russian presidential office said the two leaders praised bilateral ties.\n\n"
+        "It said the presidents would meet again.",
+        "It", 0, "Russian presidential office", "organization", "coreference", id="it-org",
+    ),
+    pytest.param(
+        "Senior U.S. officials met their counterparts in Rome on Monday.\n\n"
+        "They said the talks were useful.",
+        "They", 0, "senior U.S. officials", "anonymous", "coreference", id="they-group",
+    ),
+    pytest.param(
+        "The report said growth would slow.",
+        "The report", 0, None, "unknown", "mention", id="unknown",
+    ),
+]
+
+
+def _at(text: str, mention: str, nth: int) -> tuple[int, int]:
+    """Offsets of the nth whole-word ``mention`` ("Li said": just "Li")."""
+    found = list(re.finditer(r"\b" + re.escape(mention) + r"\b", text))[nth]
+    word = mention.split()[0] if mention.endswith(" said") else mention
+    return found.start(), found.start() + len(word)
+
+
+@pytest.mark.parametrize("text, mention, nth, name, kind, resolved_by", CASES)
+def test_resolve(
+    nlp: Language, text: str, mention: str, nth: int, name: str | None, kind: str,
+    resolved_by: str,
+) -> None:
+    """Each construction resolves to the expected canonical name, kind and method."""
+    start, end = _at(text, mention, nth)
+    resolver = EntityResolver(document_from_text("t", text), nlp(text))
+    got = resolver.resolve(start, end)
+    assert got == Resolution(name, kind, resolved_by)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        ("The New York Times, citing unnamed officials, said there was no sign.", "The New York "
+         "Times"),
+        ("Xi said Beijing would cooperate, state broadcaster CCTV said.",
+         "state broadcaster CCTV"),
+    ],
+)
+def test_outlet(nlp: Language, text: str, mention: str) -> None:
+    """A news outlet speaking is kind "outlet", named by its name (not its descriptor)."""
+    start = text.index(mention)
+    got = EntityResolver(document_from_text("t", text), nlp(text)).resolve(
+        start, start + len(mention)
+    )
+    assert got.kind == "outlet"
+    assert got.name is not None and "broadcaster" not in got.name
+
+
+def test_builds_from_the_given_parse(nlp: Language) -> None:
+    """The resolver uses the stage's parse: it never parses again."""
+    text = 'Chinese President Xi Jinping met officials. "We agree," Xi said.'
+    doc = nlp(text)
+    before = nlp_mod.PARSE_COUNT
+    resolver = EntityResolver(document_from_text("t", text), doc)
+    resolver.resolve(text.index("Xi said"), text.index("Xi said") + 2)
+    assert nlp_mod.PARSE_COUNT == before
+
+
+def test_lexicon_covers_the_field() -> None:
+    """Titles from politics, the military, business, academia, religion and abroad."""
+    lex = lexicon()
+    assert len(lex.titles) > 400
+    for title in ("taoiseach", "premier", "chancellor", "gen", "sen", "gov", "rep", "ceo",
+                  "associate professor", "archbishop", "imam", "foreign minister",
+                  "national security advisor", "state department spokesperson"):
+        assert lex.is_title(title), title
+    assert lex.title_gender["mrs"] == "f" and "mr" in lex.honorifics
+
+
+ARTICLE = (
+    "Chinese President Xi Jinping told Russian President Vladimir Putin on Friday that China "
+    "would \u201cuphold its stance\u201d.\n\nThe Kremlin said the call was warm. \"We agree,\" he "
+    "said, according to TASS. A senior U.S. official said they were watching closely."
+)
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.integers(0, len(ARTICLE)), st.integers(0, 40))
+def test_any_span_resolves(nlp: Language, start: int, width: int) -> None:
+    """Any offsets (misaligned, empty, past a token) give a valid Resolution, never an error."""
+    resolver = _resolver(nlp)
+    got = resolver.resolve(start, min(len(ARTICLE), start + width))
+    assert got.kind in ("person", "organization", "outlet", "anonymous", "unknown")
+    assert got.name is None or got.name.strip() == got.name
+
+
+_CACHE: dict[int, EntityResolver] = {}
+
+
+def _resolver(nlp: Language) -> EntityResolver:
+    if id(nlp) not in _CACHE:
+        _CACHE[id(nlp)] = EntityResolver(document_from_text("t", ARTICLE), nlp(ARTICLE))
+    return _CACHE[id(nlp)]
