@@ -128,7 +128,8 @@ def main() -> int:
     ap.add_argument("--worst", type=int, default=0, help="list the K pages we lose most on")
     args = ap.parse_args()
     if not (args.aeb / "ground-truth.json").is_file():
-        print(f"{args.aeb}: no ground-truth.json here; pass the benchmark's directory", file=sys.stderr)
+        msg = f"{args.aeb}: no ground-truth.json here; pass the benchmark's directory"
+        print(msg, file=sys.stderr)
         return 2
     import logging
 
