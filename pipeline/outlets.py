@@ -45,7 +45,7 @@ from schemas.models import OutletKind
 
 __all__ = ["GazetteerError", "OutletEntry", "Gazetteer", "gazetteer", "KINDS"]
 
-KINDS: tuple[str, ...] = get_args(OutletKind)
+KINDS: tuple[OutletKind, ...] = get_args(OutletKind)
 DATA_FILE = "outlets.jsonl"
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
@@ -60,7 +60,7 @@ _REQUIRED = _FIELDS - {"weak_aliases", "not_before"}
 _NOT_A_FIRST_NAME = frozenset(
     """the a an according as at by for from in of on to told and but or said says
     with via per when while after before if so this that these those his her their its
-    our my your told writes wrote reports reported cited citing citing quoted says""".split()
+    our my your writes wrote reports reported cited citing quoted""".split()
 )
 
 # Capitalised words that follow an outlet's name without extending it: "told Reuters Tuesday".
@@ -83,7 +83,7 @@ class OutletEntry:
     """One outlet or official channel."""
 
     name: str
-    kind: str
+    kind: OutletKind
     country: str | None
     aliases: tuple[str, ...]
     weak_aliases: tuple[str, ...]
@@ -362,7 +362,11 @@ class Gazetteer:
         include_weak: bool = False,
         context: Iterable[OutletEntry] = (),
     ) -> list[tuple[int, int, OutletEntry]]:
-        """Non-overlapping, longest, left-to-right outlet mentions: (start, end, entry)."""
+        """Non-overlapping, longest, left-to-right outlet mentions: (start, end, entry).
+
+        With ``include_weak``, weak aliases ("the Post") count too, for outlets that the text
+        mentions by a strong form or that ``context`` names (e.g. the article's publisher).
+        """
         spans = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
         toks = [t.translate(_APOSTROPHES) for _, _, t in spans]
         strong = self._scan(spans, toks, None)
@@ -471,9 +475,9 @@ class Gazetteer:
                 return entry, True
         return candidates[0], True
 
-    def kinds(self) -> dict[str, int]:
+    def kinds(self) -> dict[OutletKind, int]:
         """How many entries of each kind, in the order of ``KINDS`` (kinds with none omitted)."""
-        counts = {k: 0 for k in KINDS}
+        counts: dict[OutletKind, int] = {k: 0 for k in KINDS}
         for entry in self._entries:
             counts[entry.kind] += 1
         return {k: v for k, v in counts.items() if v}
