@@ -269,6 +269,10 @@ def _anchor(value: str) -> str:
 # -- charts ---------------------------------------------------------------------------------
 
 
+def _is_others(label: str) -> bool:
+    return label.startswith("(") and label.endswith(" others)")
+
+
 def top_counts(counter: Counter[str], n: int = TOP_N) -> list[tuple[str, int]]:
     """The ``n`` largest counts (ties by name), the rest summed into an "others" row."""
     rows = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -285,7 +289,9 @@ def bar_chart(title: str, rows: Sequence[tuple[str, int]], colours: Sequence[str
     label_w, bar_w, row_h, pad = 230, 300, 22, 6
     width = label_w + bar_w + 60
     height = pad * 2 + 24 + row_h * max(len(rows), 1)
-    top = max((v for _, v in rows), default=0) or 1
+    # The "others" row would dwarf the named ones: scale on those, and clip it.
+    named = [v for label, v in rows if not _is_others(label)]
+    top = max(named or [v for _, v in rows] or [0]) or 1
     total = sum(v for _, v in rows) or 1
     out = [
         f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="{width}" '
@@ -297,8 +303,10 @@ def bar_chart(title: str, rows: Sequence[tuple[str, int]], colours: Sequence[str
         out.append(f'<text x="0" y="{24 + pad + 14}" class="chart-empty">no data</text>')
     for i, (label, value) in enumerate(rows):
         y = 24 + pad + i * row_h
-        w = max(1, round(bar_w * value / top))
+        w = max(1, min(bar_w, round(bar_w * value / top)))
         fill = colours[i] if i < len(colours) else "#5c7cfa"
+        if _is_others(label):
+            fill = "#ced4da"
         short = label if len(label) <= 34 else label[:33] + "…"
         share = 100 * value / total
         out.append(
@@ -372,7 +380,9 @@ def summary_html(summary: Summary, has_outlets: bool) -> str:
     ]
     if has_outlets:
         parts.append(bar_chart("Quotes by publisher", top_counts(summary.publishers)))
-        parts.append(bar_chart("Quotes by via (outlet or channel)", top_counts(summary.vias)))
+        relayed = Counter({k: v for k, v in summary.vias.items() if k != NO_VIA})
+        title = f"Quotes by via (outlet or channel): {sum(relayed.values())} of {n} relayed"
+        parts.append(bar_chart(title, top_counts(relayed)))
     else:
         parts.append(
             '<p class="note">No quotes.jsonl in this output (tag stage not run): '
