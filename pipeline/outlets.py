@@ -306,16 +306,13 @@ class Gazetteer:
 
     def _insert(self, form: str, entry: OutletEntry, weak: bool) -> None:
         toks = _tokens(form)
+        weak_forms = {tuple(_tokens(w)) for w in entry.weak_aliases}
         # "The Hill" is strong but "the Hill" (Capitol Hill) is weak: keep "The" capitalised.
-        strict = (
-            not weak
-            and toks[0] == "The"
-            and " ".join(["the", *toks[1:]]) in {" ".join(_tokens(w)) for w in entry.weak_aliases}
-        )
+        strict = not weak and toks[0] == "The" and ("the", *toks[1:]) in weak_forms
         variants = [toks]
         rest = _strip_the(toks)
-        if rest is not toks and len(rest) >= 2 and not weak:
-            variants.append(rest)  # "The New York Times" -> "New York Times"
+        if rest is not toks and len(rest) >= 2 and not weak and tuple(rest) not in weak_forms:
+            variants.append(rest)  # "The New York Times" -> "New York Times", not "New Yorker"
         for variant in variants:
             node = self._root
             for tok in variant:

@@ -317,6 +317,12 @@ def test_abc_is_two_outlets(gaz: Gazetteer) -> None:
         ("told the New York\nTimes", [("the New York\nTimes", "The New York Times")]),
         ("THE NEW YORK TIMES", [("THE NEW YORK TIMES", "The New York Times")]),
         ("Trump told Reuters Tuesday", [("Reuters", "Reuters")]),
+        ("he told the New Yorker", [("the New Yorker", "The New Yorker")]),
+        (
+            "As the International Business Times noted",
+            [("International Business Times", "International Business Times")],
+        ),
+        ("he said on Meet the Press", [("Meet the Press", "NBC News")]),
         ("named by Time Magazine", [("Time Magazine", "Time")]),
         ("Lasry told Bloomberg Politics in May", [("Bloomberg Politics", "Bloomberg News")]),
         ("he told Britain's ITV and France's BFM TV", [("ITV", "ITV News"), ("BFM TV", "BFMTV")]),
@@ -349,6 +355,7 @@ def test_find(gaz: Gazetteer, text: str, expected: list[tuple[str, str]]) -> Non
         "Malcolm X spoke. Generation X and the Guardian Council",
         "The Australian government and the Hindu community; Namibian officials; TSA agents",
         "The Atlantic coast braced for the storm. The Federalist Papers.",
+        "Trump is a New Yorker, born and raised.",
     ],
 )
 def test_find_ignores_common_words(gaz: Gazetteer, text: str) -> None:
