@@ -971,17 +971,31 @@ def _html_extract(html: str, url: str | None) -> tuple[list[str], dict[str, Any]
 
 
 def _locate(source: str, text: str, cursor: int) -> tuple[int | None, int | None, int]:
-    """Best-effort offsets of a paragraph in the decoded HTML; (start, end, new cursor)."""
-    head = text[:40]
-    idx = source.find(head, cursor)
+    """Best-effort offsets of a paragraph in the decoded HTML; (start, end, new cursor).
+
+    The paragraph's opening and closing characters are searched as they are; text that
+    the page spells with entities or inline tags is not found, and gets None offsets.
+    """
+    if len(text) <= 40:
+        idx = source.find(text, cursor)
+        if idx < 0:
+            return None, None, cursor
+        return idx, idx + len(text), idx + len(text)
+    idx = source.find(text[:40], cursor)
     if idx < 0:
         return None, None, cursor
     tail = text[-20:]
-    tail_idx = source.find(tail, idx)
+    tail_idx = source.find(tail, idx + len(text) - len(tail))
     if tail_idx < 0 or tail_idx - idx > len(text) * 4 + 200:
         return None, None, cursor
     end = tail_idx + len(tail)
     return idx, end, end
+
+
+def _body_start(html: str) -> int:
+    """Where the page's <body> starts (0 when there is none), so <head> metadata is skipped."""
+    m = re.search(r"<body[\s>]", html, re.IGNORECASE)
+    return m.start() if m else 0
 
 
 # ---------------------------------------------------------------------------------------
@@ -1007,7 +1021,7 @@ def build_document(
         if not paras:
             raise ValueError("trafilatura found no article text in this HTML page")
         units: list[Unit] = []
-        cursor = 0
+        cursor = _body_start(source)
         for p in paras:
             s, e, cursor = _locate(source, p, cursor)
             units.append(Unit(p, s, e))
