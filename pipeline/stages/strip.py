@@ -5,7 +5,19 @@ CONTRACT (used by pipeline.runner):
         -> Iterator[Document | InputError]
         Walk input_dir recursively in sorted order; yield one Document per article, or an
         InputError (path relative to input_dir, message a person can act on) per bad input.
+    walk_inputs(input_dir, follow_symlinks) -> Iterator[(path, relative path) | InputError]
+    read_input(path, input_dir) -> list[Document | InputError]
+        The same, one input file at a time (the runner's incremental re-runs).
+    document_from_source(source, doc_id, html, metadata) -> Document
+        One already-decoded text or HTML string (tests, the API, scripts/bench_strip.py).
 The clean text joins paragraphs with "\n\n"; each paragraph has a role.
+
+Inputs: .txt, .html, .htm and .jsonl, each optionally .gz. A JSONL line carries ``text``
+or ``html`` and optional metadata (``id``, ``url``, ``outlet``, ``published``, ``title``...);
+its source is "path:LINE" and its sha256 that of the line's UTF-8 bytes. HTML goes through
+trafilatura (precision mode, default mode when that keeps too little); plain text is split
+into lines (or blank-line blocks when hard-wrapped). Source offsets are into the decoded
+source before any normalisation: exact for text, best effort (else None) for HTML.
 
 How it works: every input becomes a list of *units* (lines or blank-line blocks of plain
 text, or the paragraphs trafilatura extracts from HTML), each with its offsets in the
