@@ -356,6 +356,7 @@ def test_find(gaz: Gazetteer, text: str, expected: list[tuple[str, str]]) -> Non
         "The Australian government and the Hindu community; Namibian officials; TSA agents",
         "The Atlantic coast braced for the storm. The Federalist Papers.",
         "Trump is a New Yorker, born and raised.",
+        "RT @user: watch Channel 4 tonight; Sky is blue; Trend Micro and Geo Group",
     ],
 )
 def test_find_ignores_common_words(gaz: Gazetteer, text: str) -> None:
