@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipeline.golden import diff_dirs
 from pipeline.io import read_stage
@@ -208,3 +210,12 @@ def test_predictions_validate_against_the_config(tmp_path: Path) -> None:
     li = interface.LabelInterface(config_path(tmp_path / "tasks.json").read_text("utf-8"))
     for task in json.loads((tmp_path / "tasks.json").read_text(encoding="utf-8")):
         assert li.validate_prediction(task["predictions"][0], return_errors=True) == []
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab\n🤝😀é𝕏")), max_size=30))
+def test_offsets_property(text: str) -> None:
+    off = Offsets(text)
+    for i in range(len(text) + 1):
+        j = off.to_js(i)
+        assert j == len(text[:i].encode("utf-16-le")) // 2
+        assert off.from_js(j) == i

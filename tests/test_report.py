@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.api import document_from_text
 from pipeline.io import write_records
@@ -222,7 +225,7 @@ def test_render_spans_escapes_and_nests() -> None:
     assert "".join(p.text["x"]) == text[0:7]
     assert "".join(p.text["y"]) == text[4:13]
     assert p.elements["y"] == 3  # split where it crosses the cue and x
-    plain = html.unescape(__import__("re").sub(r"<[^>]+>", "", out))
+    plain = html.unescape(re.sub(r"<[^>]+>", "", out))
     assert plain == text
 
 
@@ -423,3 +426,25 @@ def test_report_of_the_corpus_in_browser(tmp_path: Path, browser: Any) -> None:
     assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
     browser.set_window_size(1400, 1800)
     assert browser.save_screenshot(str(CORPUS_SHOT))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from(list("ab <>&\"'“”\n🤝é")), max_size=40),
+    raw=st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40), st.integers(0, 1)), max_size=6),
+)
+def test_render_spans_property(text: str, raw: list[tuple[int, int, int]]) -> None:
+    """Any spans, crossing or nested: each span's pieces spell its text, the page the text."""
+    spans = [
+        Span(min(a, b), max(a, b), rank, "mark", (("data-qid", f"s{i}"),))
+        for i, (a, b, rank) in enumerate(raw)
+        if min(a, b) < max(a, b) <= len(text)
+    ]
+    out = render_spans(text, spans)
+    p = _Marks()
+    p.feed(out)
+    p.close()
+    for s in spans:
+        assert "".join(p.text[dict(s.attrs)["data-qid"]]) == text[s.start : s.end]
+    assert html.unescape(re.sub(r"<[^>]+>", "", out)) == text
+    assert out.count("<mark") == out.count("</mark>")
