@@ -134,6 +134,27 @@ def test_boilerplate_kind_is_removed_with_its_rule(extra: str, where: str, rule:
     assert_body_kept(doc)
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The video, obtained via AP, shows the attack on the convoy near the border.",
+        "The minister said the deal was done, according to a transcript released via TASS.",
+        "Reporting by the newspaper showed that the minister had misled parliament.",
+        "Editing by hand is slow, the archivist said, but it is the only way to be sure.",
+        "A poll by AP/NORC found that most voters disapprove of the transit plan.",
+        "Support for the measure has grown since the spring, recent polls show.",
+        "He did not reply to an email requesting comment on the new fares.",
+        "“We urge you to support this budget,” the mayor told our reporter on Monday.",
+        "Officials said 12 people were killed and/or injured in the blast.",
+        "Sign-ups for the new bus pass opened on Monday, the transit agency said.",
+    ],
+)
+def test_body_sentences_that_look_like_boilerplate_are_kept(sentence: str) -> None:
+    doc = strip(article(sentence, "mid"))
+    assert sentence in doc.text, [(r.rule, r.text) for r in doc.removed]
+    assert_body_kept(doc)
+
+
 def test_clean_article_loses_nothing() -> None:
     doc = strip(article("", "tail"))
     assert doc.removed == []

@@ -491,8 +491,8 @@ def _unit_rule(u: Unit, i: int, ctx: Context) -> tuple[str, str] | None:
     if n == 0:
         return "empty", "no words (punctuation or symbols only)"
     if n <= 40 and (
-        _CREDIT.search(text)
-        or (n <= 14 and _WIRE_CREDIT.match(text))
+        (_CREDIT.search(text) and _credit_shaped(u, lex))
+        or (n <= 14 and _WIRE_CREDIT.match(text) and _credit_shaped(u, lex))
         or (n <= 10 and not u.terminal and _CREDIT_LABEL.match(text))
         or (n <= 10 and _CREDIT_LABEL.match(text) and tail)
     ):
@@ -504,7 +504,7 @@ def _unit_rule(u: Unit, i: int, ctx: Context) -> tuple[str, str] | None:
     if n <= 60 and not u.text.startswith(("“", '"')):
         if _PHOTO_LABEL.search(text) and not _good_sentence_before_label(text):
             return _caption_or_credit(u)
-        if _VIA_AGENCY.search(text) or _NAME_SLASH_AGENCY.search(text):
+        if _credit_fragment_via(text) or _NAME_SLASH_AGENCY.search(text):
             if not text.rstrip().endswith(("?",)) and (n <= 6 or _has_photo_shape(u)):
                 return _caption_or_credit(u)
         if n <= 8 and _PHOTO_COURTESY.search(text) and not _COPYRIGHT.search(text):
@@ -580,6 +580,33 @@ def _unit_rule(u: Unit, i: int, ctx: Context) -> tuple[str, str] | None:
     if n <= 6 and first in lex["cta_verbs"] and text.rstrip().endswith("!"):
         return "call_to_action", "short imperative exclamation (button or banner)"
     return None
+
+
+_CREDIT_GLUE = frozenset(
+    "by and with from in of for the a an at on to via plus also staff writers writer wire "
+    "wires services agencies agency contributed this report story".split()
+)
+
+
+def _credit_shaped(u: Unit, lex: dict[str, frozenset[str]]) -> bool:
+    """A credit is names joined by credit words; a sentence has other lowercase words."""
+    other = [
+        w for w in u.words
+        if w[:1].islower() and w not in _CREDIT_GLUE and w not in lex["credit_verbs"]
+    ]
+    return len(other) <= 2 and bool(re.search(r"\bby\s+[A-Z]", u.text) or u.n <= 14)
+
+
+def _credit_fragment_via(text: str) -> bool:
+    """The text ends in a photo credit with 'via AGENCY': after the last full stop, only
+    capitalised words (names, agencies, editors' notes) besides 'via'."""
+    m = _VIA_AGENCY.search(text)
+    if m is None:
+        return False
+    cut = max(text.rfind(". ", 0, m.start()), text.rfind(": ", 0, m.start()))
+    fragment = text[cut + 1 :] if cut >= 0 else text
+    words = [w for w in _ALPHA_WORD.findall(fragment) if w != "via"]
+    return bool(words) and all(w[0].isupper() for w in words)
 
 
 def _good_sentence_before_label(text: str) -> bool:
