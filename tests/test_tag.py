@@ -204,6 +204,13 @@ VIA_CASES = [
         ("Kremlin", "official_statement", "a Kremlin readout"),
     ),
     (
+        "“We are watching,” the spokesman told a Kremlin briefing on Monday.",
+        "We are watching,",
+        "the spokesman",
+        "told",
+        ("Kremlin", "official_statement", "a Kremlin briefing"),
+    ),
+    (
         "The leaders met for what a White House readout described as a “candid” session.",
         "candid",
         "a White House readout",
@@ -272,7 +279,7 @@ VIA_CASES = [
         "fully secure.",
         "The ministry",
         "said",
-        ("statement", "official_statement", "a statement"),
+        ("The ministry", "official_statement", "a statement"),
     ),
 ]
 
@@ -300,6 +307,14 @@ NO_VIA_CASES = [
         "The senator",
         "said",
     ),
+    # A bare briefing or news conference is not an official channel.
+    (
+        "“We are ready,” the candidate said at a news conference in Ohio.",
+        "We are ready,",
+        "the candidate",
+        "said",
+    ),
+    ("“No comment,” she said at a briefing.", "No comment,", "she", "said"),
     # "told reporters" is not an outlet.
     (
         "“We are watching closely,” Price told reporters.",

@@ -200,6 +200,7 @@ class ViaRules:
     media: tuple[tuple[re.Pattern[str], str], ...]
     platforms: tuple[tuple[re.Pattern[str], str, str], ...]
     appositive: re.Pattern[str]
+    needs_body: frozenset[str]
     appositive_kinds: dict[str, str]
     event: re.Pattern[str]
 
@@ -225,7 +226,9 @@ def via_rules() -> ViaRules:
     for line in _data_lines("tag_via.txt"):
         side, source = line.split("\t", 1)
         sides[side].append(re.compile(source.replace("{DESCR}", descr), re.IGNORECASE))
-    channels = _alternation(w.strip() for w in _data_lines("tag_channels.txt"))
+    channel_lines = [ln.split("\t") for ln in _data_lines("tag_channels.txt")]
+    channels = _alternation(parts[0].strip() for parts in channel_lines)
+    needs_body = frozenset(p[0].strip().lower() for p in channel_lines if p[1:] == ["body"])
     bodies = _alternation(w.strip() for w in _data_lines("tag_official_bodies.txt"))
     body_word = rf"(?:(?i:{bodies})|(?:[A-Z]\.){{2,}}|[A-Z][\w&-]*(?:['’]s)?)"
     official = re.compile(
@@ -268,6 +271,7 @@ def via_rules() -> ViaRules:
         media=tuple(media),
         platforms=tuple(platforms),
         appositive=appositive,
+        needs_body=needs_body,
         appositive_kinds={k.lower(): v for k, v in nouns.items()},
         event=event,
     )
@@ -398,6 +402,7 @@ class Channel:
     name: str
     kind: OutletKind
     official: bool
+    bodiless: bool = False  # an official channel that names no issuing body ("a statement")
 
 
 @dataclass(frozen=True)
@@ -454,8 +459,13 @@ def find_channels(text: str, gaz: GazetteerLike, publisher: str | None = None) -
     official: list[Channel] = []
     for m in rules.official.finditer(text):
         body, after = m.group("body"), m.group("after")
+        named = bool(after) or any(w.lower() not in _GENERIC_BODY for w in body.split())
+        if not named and m.group("noun").lower() in rules.needs_body:
+            continue  # "at a briefing" is any briefing; "a White House briefing" is a channel
         name = _official_name(body, after, m.group("noun"), gaz)
-        official.append(Channel(m.start(), m.end(), name, "official_statement", True))
+        official.append(
+            Channel(m.start(), m.end(), name, "official_statement", True, bodiless=not named)
+        )
     outlets: list[Channel] = []
     # Weak forms ("the Post", "the Times") count for outlets the article supports: those it
     # names in full, and its own publisher ("he told the Post" in a Post article).
@@ -500,7 +510,8 @@ def find_channels(text: str, gaz: GazetteerLike, publisher: str | None = None) -
             media.append(Channel(m.end() - len(mention), m.end(), mention, _kind(kind), False))
     # Earlier groups win overlaps: an official channel's own words are not separate outlets.
     chosen: list[Channel] = []
-    for group in (official, outlets, platforms, media):
+    # Platforms before the gazetteer so that "Twitter" is always the same online channel.
+    for group in (official, platforms, outlets, media):
         for ch in sorted(group, key=lambda c: (c.start, -c.end)):
             if not any(_overlaps(ch.start, ch.end, o.start, o.end) for o in chosen):
                 chosen.append(ch)
@@ -650,8 +661,12 @@ def _eligible(c: Channel, a: Attribution, attributions: Sequence[Attribution]) -
     return True
 
 
-def _via(c: Channel, text: str) -> Via:
-    return Via(name=c.name, kind=c.kind, text=text[c.start : c.end], start=c.start, end=c.end)
+def _via(c: Channel, a: Attribution, text: str) -> Via:
+    name = c.name
+    if c.bodiless and a.speaker is not None and a.speaker.kind in ("person", "organization"):
+        # "Husted said in a statement": the statement is the speaker's own.
+        name = a.speaker.name or a.speaker.text
+    return Via(name=name, kind=c.kind, text=text[c.start : c.end], start=c.start, end=c.end)
 
 
 def _paragraph(paragraphs: Sequence[tuple[int, int]], pos: int, end: int) -> tuple[int, int]:
@@ -781,7 +796,7 @@ def tag(
     vias = assign_vias(text, attributions, candidates, spans, paragraphs)
     quotes = []
     for a, channel in zip(attributions, vias, strict=True):
-        via = _via(channel, text) if channel is not None else None
+        via = _via(channel, a, text) if channel is not None else None
         record = a.model_dump() | {
             "outlet": {
                 "publisher": publisher,
