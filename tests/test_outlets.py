@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from importlib import resources
 
 import pytest
@@ -17,8 +18,13 @@ def gaz() -> Gazetteer:
     return gazetteer()
 
 
-def _found(gaz: Gazetteer, text: str, **kwargs: object) -> list[tuple[str, str]]:
-    return [(text[s:e], entry.name) for s, e, entry in gaz.find(text, **kwargs)]  # type: ignore[arg-type]
+def _found(
+    gaz: Gazetteer,
+    text: str,
+    include_weak: bool = False,
+    context: Iterable[OutletEntry] = (),
+) -> list[tuple[str, str]]:
+    return [(text[s:e], entry.name) for s, e, entry in gaz.find(text, include_weak, context)]
 
 
 # -- the data ----------------------------------------------------------------------------
@@ -100,7 +106,7 @@ def test_package_data_is_jsonl() -> None:
 
 # -- validation --------------------------------------------------------------------------
 
-_GOOD = {
+_GOOD: dict[str, object] = {
     "name": "Example News",
     "kind": "online",
     "country": "US",
@@ -110,7 +116,7 @@ _GOOD = {
 }
 
 
-def _jsonl(*records: dict[str, object]) -> str:
+def _jsonl(*records: Mapping[str, object]) -> str:
     return "\n".join(json.dumps(r) for r in records)
 
 
