@@ -269,6 +269,12 @@ def _anchor(value: str) -> str:
 # -- charts ---------------------------------------------------------------------------------
 
 
+def _filter_attr(filter_by: str | None, label: str) -> str:
+    if filter_by is None or _is_others(label):
+        return ""
+    return f' data-filter="{html.escape(filter_by)}" data-value="{html.escape(label)}"'
+
+
 def _is_others(label: str) -> bool:
     return label.startswith("(") and label.endswith(" others)")
 
@@ -283,8 +289,17 @@ def top_counts(counter: Counter[str], n: int = TOP_N) -> list[tuple[str, int]]:
     return rows
 
 
-def bar_chart(title: str, rows: Sequence[tuple[str, int]], colours: Sequence[str] = ()) -> str:
-    """A horizontal bar chart as inline SVG, with a <title> on every bar for hovering."""
+def bar_chart(
+    title: str,
+    rows: Sequence[tuple[str, int]],
+    colours: Sequence[str] = (),
+    filter_by: str | None = None,
+) -> str:
+    """A horizontal bar chart as inline SVG, with a <title> on every bar for hovering.
+
+    With ``filter_by`` (a data attribute of the quote marks, e.g. "speaker"), clicking a bar
+    shows only the quotes whose attribute is the bar's label.
+    """
     esc = html.escape
     label_w, bar_w, row_h, pad = 230, 300, 22, 6
     width = label_w + bar_w + 60
@@ -310,7 +325,8 @@ def bar_chart(title: str, rows: Sequence[tuple[str, int]], colours: Sequence[str
         short = label if len(label) <= 34 else label[:33] + "…"
         share = 100 * value / total
         out.append(
-            f'<g class="bar"><title>{esc(label)}: {value} ({share:.1f}%)</title>'
+            f'<g class="bar"{_filter_attr(filter_by, label)}>'
+            f"<title>{esc(label)}: {value} ({share:.1f}%)</title>"
             f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">{esc(short)}</text>'
             f'<rect x="{label_w}" y="{y + 3}" width="{w}" height="{row_h - 6}" '
             f'fill="{esc(fill)}"/>'
@@ -375,7 +391,9 @@ def summary_html(summary: Summary, has_outlets: bool) -> str:
         f"<span>with a speaker mention: <b>{named + anon}</b></span>",
         "</p>",
         '<div class="charts">',
-        bar_chart("Who is quoted most", speakers, speaker_colours),
+        bar_chart(
+            "Who is quoted most (click a bar to filter)", speakers, speaker_colours, "speaker"
+        ),
         bar_chart("Speakers by kind (anonymous share)", kind_rows, kind_colours),
     ]
     if has_outlets:
@@ -427,6 +445,15 @@ ol.quotes li { margin-bottom: .6rem; }
 ol.quotes li .sw { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px;
   border: 1px solid; vertical-align: middle; margin-right: .3rem; }
 ol.quotes li .who { font-weight: 700; }
+ol.quotes li button.only { margin-left: .4rem; font-size: .7rem; padding: 0 .3rem;
+  cursor: pointer; }
+svg.chart g.bar[data-filter] { cursor: pointer; }
+body.filtered mark.q:not(.keep) { background: none !important; border-bottom-style: dotted; }
+body.filtered ol.quotes li:not(.keep) { display: none; }
+#filter { position: fixed; top: .5rem; right: 1rem; display: none; background: #fff3bf;
+  border: 1px solid #e0a800; border-radius: 4px; padding: .3rem .6rem; z-index: 11;
+  cursor: pointer; font-size: .85rem; }
+body.filtered #filter { display: block; }
 ol.quotes li .said { color: #495057; display: block; }
 ol.quotes li dl { margin: .1rem 0 0; display: grid; grid-template-columns: max-content 1fr;
   gap: 0 .5rem; color: #495057; }
@@ -473,6 +500,22 @@ SCRIPT = """
     hot(m.dataset.qid, false);
     tip.style.display = 'none';
   });
+  var banner = document.getElementById('filter');
+  function setFilter(attr, value) {
+    var on = Boolean(attr) && document.body.dataset.filterValue !== value;
+    document.body.classList.toggle('filtered', on);
+    document.body.dataset.filterValue = on ? value : '';
+    document.querySelectorAll('mark.q, ol.quotes li[data-qid]').forEach(function (el) {
+      var v = el.tagName === 'MARK' ? el.dataset[attr] : el.dataset.speaker;
+      el.classList.toggle('keep', on && v === value);
+    });
+    banner.textContent = on ? 'Only ' + attr + ': ' + value + ' \u2715' : '';
+  }
+  document.addEventListener('click', function (e) {
+    var f = e.target.closest ? e.target.closest('[data-filter]') : null;
+    if (f) { setFilter(f.dataset.filter, f.dataset.value); e.preventDefault(); return; }
+    if (e.target === banner) { setFilter('', document.body.dataset.filterValue); }
+  });
   document.addEventListener('mousemove', function (e) {
     tip.style.left = Math.min(e.clientX + 14, window.innerWidth - 320) + 'px';
     tip.style.top = (e.clientY + 16) + 'px';
@@ -514,9 +557,12 @@ def article_html(document: Document, quotes: Sequence[Attribution], problems: li
         said = q.text if len(q.text) <= 160 else q.text[:159] + "…"
         dl = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in details(q)[1:])
         items.append(
-            f'<li data-qid="{esc(qid)}"><a href="#m-{_anchor(qid)}">'
+            f'<li data-qid="{esc(qid)}" data-speaker="{esc(speaker_label(q))}">'
+            f'<a href="#m-{_anchor(qid)}">'
             f'<span class="sw" style="background:{bg};border-color:{border}"></span>'
             f'<span class="who">{esc(speaker_label(q))}</span></a>'
+            f'<button type="button" class="only" data-filter="speaker" '
+            f'data-value="{esc(speaker_label(q))}" title="show only this speaker">only</button>'
             f'<span class="said">“{esc(said)}”</span><dl>{dl}</dl></li>'
         )
     side = (
@@ -577,7 +623,8 @@ def render(
         f"{summary_html(summarise(all_quotes), data.has_outlets)}"
         f'{problem_html}<nav id="toc"><h2>Articles</h2>{more}<ol>{toc}</ol></nav>'
         f"{''.join(articles)}</main>"
-        f'<div id="tip" role="tooltip"></div><script>{SCRIPT}</script></body></html>\n'
+        f'<div id="tip" role="tooltip"></div><div id="filter" role="status"></div>'
+        f"<script>{SCRIPT}</script></body></html>\n"
     )
 
 

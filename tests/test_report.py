@@ -370,6 +370,30 @@ def test_report_in_browser(tmp_path: Path, browser: Any) -> None:
         "Jane O'Neil",
     ):
         assert name in side_text
+    # Clicking a speaker's bar shows only that speaker's quotes; the banner clears it.
+    bar = browser.find_element(By.CSS_SELECTOR, 'g.bar[data-value="Vladimir Putin"]')
+    ActionChains(browser).move_to_element(bar).click().perform()
+    kept = browser.execute_script(
+        "return Array.from(document.querySelectorAll('mark.q.keep')).map(m => m.dataset.qid)"
+    )
+    assert sorted(kept) == ["world/a<&>#q2", "world/a<&>#q5"]
+    visible = [
+        li for li in browser.find_elements(By.CSS_SELECTOR, "ol.quotes li") if li.is_displayed()
+    ]
+    assert len(visible) == 2
+    banner = browser.find_element(By.ID, "filter")
+    assert banner.is_displayed() and "Vladimir Putin" in banner.text
+    browser.save_screenshot(str(SCREENSHOT.with_name("quotetrail-report-filtered.png")))
+    banner.click()
+    assert not banner.is_displayed()
+    assert browser.execute_script("return document.querySelectorAll('mark.q.keep').length") == 0
+    # The side list's "only" button filters the same way.
+    browser.find_element(By.CSS_SELECTOR, 'li[data-qid="c#q2"] button.only').click()
+    assert browser.execute_script(
+        "return Array.from(document.querySelectorAll('mark.q.keep')).map(m => m.dataset.qid)"
+    ) == ["c#q2"]
+    banner.click()
+
     # The summary: charts drawn, anonymous share shown.
     assert len(browser.find_elements(By.CSS_SELECTOR, "svg.chart")) == 4
     assert browser.find_element(By.ID, "anon-share").text == "28.6%"
