@@ -97,18 +97,35 @@ def run(
 
     try:
         chosen = parse_stages(stages)
-        if engine == "dask":
-            from pipeline.engine_dask import run as run_dask
-
-            result = run_dask(input_dir, output, chosen, model, jobs, follow_symlinks, scheduler)
-        elif engine == "local":
-            if scheduler is not None:
-                raise UsageError("--scheduler needs --engine dask")
-            result = run_pipeline(
-                input_dir, output, chosen, model, jobs, follow_symlinks, incremental=not full
-            )
-        else:
+        if engine not in ("local", "dask"):
             raise UsageError(f"unknown engine {engine!r}; choose 'local' or 'dask'")
+        if scheduler is not None and engine != "dask":
+            raise UsageError("--scheduler needs --engine dask")
+        with _progress("run") as tick:
+            if engine == "dask":
+                from pipeline.engine_dask import run as run_dask
+
+                result = run_dask(
+                    input_dir,
+                    output,
+                    chosen,
+                    model,
+                    jobs,
+                    follow_symlinks,
+                    scheduler,
+                    on_article=tick,
+                )
+            else:
+                result = run_pipeline(
+                    input_dir,
+                    output,
+                    chosen,
+                    model,
+                    jobs,
+                    follow_symlinks,
+                    on_article=tick,
+                    incremental=not full,
+                )
     except UsageError as exc:
         raise _usage(exc) from exc
     _summary(result)
