@@ -107,7 +107,7 @@ def _client(stack: ExitStack, scheduler: str | None, jobs: int) -> Client:
         except OSError as exc:
             raise UsageError(
                 f"cannot reach the Dask scheduler at {scheduler}: {exc}. Start one with "
-                "`dask-scheduler` and pass its address (tcp://HOST:8786)"
+                "`dask scheduler` and pass its address (tcp://HOST:8786)"
             ) from exc
     cluster = stack.enter_context(
         LocalCluster(
