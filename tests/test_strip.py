@@ -155,6 +155,33 @@ def test_body_sentences_that_look_like_boilerplate_are_kept(sentence: str) -> No
     assert_body_kept(doc)
 
 
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        [
+            "市政府公布新的公交预算",
+            "市议会周二批准了新的公交预算，此前就公交线路和票价进行了长时间辩论。",
+            "议会主席对记者说：“我们听取了居民的意见，这个方案反映了他们的要求。”",
+            "预算现在将提交市长，她表示预计在月底前签署。",
+        ],
+        [
+            "Der Stadtrat billigt den neuen Haushalt für den Nahverkehr",
+            "Der Stadtrat hat am Dienstag nach langer Debatte über Buslinien und Preise den "
+            "neuen Haushalt für den Nahverkehr gebilligt.",
+            "„Wir haben den Bürgern zugehört, und dieser Plan spiegelt ihre Wünsche wider“, "
+            "sagte die Vorsitzende nach der Abstimmung.",
+            "Der Haushalt geht nun an die Bürgermeisterin, die ihn bis Monatsende "
+            "unterzeichnen will.",
+        ],
+    ],
+)
+def test_other_languages_lose_nothing(paragraphs: list[str]) -> None:
+    doc = strip("\n\n".join(paragraphs) + "\n")
+    assert doc.removed == []
+    assert doc.title == paragraphs[0]
+    assert doc.text == "\n\n".join(paragraphs)
+
+
 def test_clean_article_loses_nothing() -> None:
     doc = strip(article("", "tail"))
     assert doc.removed == []

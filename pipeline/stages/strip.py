@@ -256,10 +256,24 @@ class Unit:
         return len(self.words)
 
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _split_cjk(words: list[str]) -> list[str]:
+    """Chinese and Japanese write without spaces: count a run as one word per two characters."""
+    out: list[str] = []
+    for w in words:
+        if len(w) > 2 and _CJK.search(w):
+            out.extend(w[i : i + 2] for i in range(0, len(w), 2))
+        else:
+            out.append(w)
+    return out
+
+
 def _features(units: list[Unit]) -> None:
     all_words: list[str] = []
     for u in units:
-        u.words = _WORD.findall(u.text)
+        u.words = _split_cjk(_WORD.findall(u.text))
         u.lower = [w.lower() for w in u.words]
         all_words.extend(u.words)
     stoplist = _stoplist_for(all_words)
