@@ -71,6 +71,10 @@ _DROP_LEFT = frozenset(
     """a an the one some several many few his her their its our my your this that these those
     another any each every other more most such""".split()
 )
+_GROUP_PRONOUNS = frozenset(
+    """those everyone everybody someone somebody anyone anybody others""".split()
+)
+_INDEFINITE = frozenset("a an one some any another several many few".split())
 _QUANTITIES = frozenset(
     "one some many several few most all each none number two three four five".split()
 )
@@ -755,9 +759,15 @@ class EntityResolver:
         return root.dep_ == "compound" and root.head.ent_type_ == "PERSON"
 
     def _definite(self, chunk: Span) -> bool:
+        """Whether a description points back: "the/this/his X", or a headline's bare "X"."""
         first = chunk[0].lower_
-        return first in ("the", "this", "that", "these", "those") or (
-            chunk[0].tag_ == "PRP$"
+        if first in ("the", "this", "that", "these", "those") or chunk[0].tag_ == "PRP$":
+            return True
+        root = chunk.root
+        # a singular count noun without any determiner is headline style ("Chinese leader
+        # says ...") and refers like "the Chinese leader"
+        return root.tag_ == "NN" and not any(
+            c.dep_ in ("det", "poss", "nummod") for c in root.children
         )
 
     def _classify(self, span: Span) -> tuple[SpeakerKind, str | None, str, bool]:
@@ -1020,6 +1030,9 @@ class EntityResolver:
                 quality = self._role_match(terms, groups, ent)
             if quality <= 0:
                 continue
+            if quality < 2 and not (nations & ent.nations or affiliations & ent.affiliations) \
+                    and (nations or affiliations):
+                continue  # "the FBI director" is not just any official: a synonym needs more
             if nations and ent.nations and not nations & ent.nations:
                 continue  # "the Russian president" is not China's
             if affiliations and ent.affiliations and not affiliations & ent.affiliations:
@@ -1046,31 +1059,102 @@ class EntityResolver:
         span = self.doc.char_span(start, end, alignment_mode="expand")
         if span is None or len(span) == 0:
             return _UNKNOWN
+        group = self._group(span)
+        if group is not None:
+            return group
         found = self._lookup(span)
         if found is not None:
-            ent, m = found
-            by: ResolvedBy = m.by
+            ent, by = found
             if span.root.pos_ == "PRON" and span.root.lower_ in _PRONOUNS:
                 by = "coreference"
+            if ent.kind == "anonymous" and ent.mentions[0].head == span.root.i:
+                later = self._cataphor(ent, span.root.i)
+                if later is not None:
+                    return Resolution(later.name, later.kind, "coreference")
             return Resolution(ent.name, ent.kind, by)
         return self._on_demand(span)
 
-    def _lookup(self, span: Span) -> tuple[_Entity, _Mention] | None:
-        """The table's mention headed inside ``span`` (its root first, then its last name)."""
+    def _cataphor(self, ent: _Entity, pos: int) -> _Entity | None:
+        """The person a headline-style description stands for ("Chinese leader says ...").
+
+        Asked once the table is complete, when the description found no antecedent while
+        the article was read (the person's title may come only later). Only a singular
+        description with a nationality, not indefinite, matching the role and nationality
+        of a person named within a few sentences; the nearest wins.
+        """
+        tok = self.doc[pos]
+        if ent.plural or not ent.nations:
+            return None
+        for c in tok.children:
+            if c.lower_ in _INDEFINITE or _norm(c.text) in _OTHER_TIME:
+                return None  # "a Chinese diplomat" is someone new
+        groups = self.lex.groups(ent.roles)
+        here = self._sent[pos]
+        best: _Entity | None = None
+        best_d = 11
+        for cand in self.entities:
+            if cand.kind != "person" or not cand.nations & ent.nations:
+                continue
+            if self._role_match(set(ent.roles), groups, cand) <= 0:
+                continue
+            d = min(abs(m.sent - here) for m in cand.mentions)
+            if d < best_d:
+                best, best_d = cand, d
+        return best
+
+    def _group(self, span: Span) -> Resolution | None:
+        """Coordinated named people ("both Xi and Putin"): their names joined with "and"."""
+        anchor = span.root
+        if not self._is_person(anchor.i):
+            # "Presidential candidates Hillary Clinton and Donald Trump": the apposition
+            named = [c for c in anchor.children if c.dep_ == "appos" and self._is_person(c.i)]
+            if not named:
+                return None  # "lawyers for both Donald and Ivana Trump" are the lawyers
+            anchor = named[0]
+        names: list[str] = []
+        todo = [anchor]
+        while todo:
+            tok = todo.pop()
+            hit = self._by_head.get(tok.i)
+            if hit is None or hit[0].kind != "person" or hit[0].name is None:
+                return None  # "Mr. Obama and his aides": not a group of named people
+            if hit[0].name not in names:
+                names.append(hit[0].name)
+            todo.extend(
+                c for c in tok.children if c.dep_ == "conj" and span.start <= c.i < span.end
+            )
+        if len(names) < 2:
+            return None
+        return Resolution(" and ".join(names), "person", "mention")
+
+    def _is_person(self, i: int) -> bool:
+        hit = self._by_head.get(i)
+        return hit is not None and hit[0].kind == "person"
+
+    def _lookup(self, span: Span) -> tuple[_Entity, ResolvedBy] | None:
+        """The table's entity for ``span``: its head, its apposition, or its last name."""
         root = span.root
         hit = self._by_head.get(root.i)
         for child in root.children:
             # "Another critic, Laurence H. Tribe," is Tribe (but "Clinton aides" are not Clinton)
-            if child.dep_ == "appos" and span.start <= child.i < span.end:
+            if child.dep_ == "appos":
                 named = self._by_head.get(child.i)
                 if named is not None and named[0].kind == "person":
-                    return named
-        if hit is not None or not root.text[:1].isupper():
-            return hit
+                    inside = span.start <= child.i < span.end
+                    # "China's president[, Xi Jinping,]": named by the apposition outside
+                    return named[0], "mention" if inside else "coreference"
+        if hit is None and root.dep_ == "appos" and root.pos_ != "PROPN":
+            # "[Yang Jiechi,] the party's chief diplomat": the name it is in apposition to
+            named = self._by_head.get(root.head.i)
+            if named is not None and named[0].kind == "person":
+                return named[0], "coreference"
+        if hit is not None or root.pos_ != "PROPN":
+            return None if hit is None else (hit[0], hit[1].by)
         for tok in reversed(span):
+            # a name inside a proper-noun span the table knows by another head
             hit = self._by_head.get(tok.i)
-            if hit is not None and hit[0].kind == "person":
-                return hit
+            if hit is not None and hit[0].kind == "person" and tok.pos_ == "PROPN":
+                return hit[0], hit[1].by
         return None
 
     def _on_demand(self, span: Span) -> Resolution:
@@ -1090,6 +1174,10 @@ class EntityResolver:
                         ):
                             return Resolution(res.name, "anonymous", "mention")
                         return res
+        if root.lower_ in _GROUP_PRONOUNS:
+            # "those close to him", "everyone I interviewed": unnamed people
+            text = " ".join(self.doc[root.i:_clean_end(self.doc, root.i, span.end)].text.split())
+            return Resolution(text[:1].lower() + text[1:], "anonymous", "mention")
         if root.pos_ == "PRON" or root.lower_ in _PRONOUNS:
             ant = self._pronoun(root)
             if ant is None:

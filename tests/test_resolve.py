@@ -138,6 +138,33 @@ CASES = [
         "They", 0, "senior U.S. officials", "anonymous", "coreference", id="they-group",
     ),
     pytest.param(
+        "China's president, Xi Jinping, offered on Wednesday to deepen cooperation.",
+        "China's president", 0, "Xi Jinping", "person", "coreference",
+        id="descriptor-named-by-apposition",
+    ),
+    pytest.param(
+        "Leaders meet in Beijing\n\n"
+        "Chinese leader says the partnership will endure\n\n"
+        "Chinese President Xi Jinping spoke with Russian President Vladimir Putin on Monday.",
+        "Chinese leader", 0, "Xi Jinping", "person", "coreference", id="headline-description",
+    ),
+    pytest.param(
+        "Chinese President Xi Jinping met Russian President Vladimir Putin on Monday.\n\n"
+        "Both Xi and Putin said their countries were open to talks.",
+        "Both Xi and Putin", 0, "Xi Jinping and Vladimir Putin", "person", "mention",
+        id="coordinated-people",
+    ),
+    pytest.param(
+        "President Barack Obama spoke on Monday.\n\nThe FBI director said the case was closed.",
+        "The FBI director", 0, "FBI director", "anonymous", "mention",
+        id="synonym-needs-agreeing-modifiers",
+    ),
+    pytest.param(
+        "Those close to him said the governor would not run again.",
+        "Those close to him", 0, "those close to him", "anonymous", "mention",
+        id="group-pronoun",
+    ),
+    pytest.param(
         "The report said growth would slow.",
         "The report", 0, None, "unknown", "mention", id="unknown",
     ),
