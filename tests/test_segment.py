@@ -92,6 +92,9 @@ ONE_SENTENCE = [
     "She works at Yahoo! in the accounting department.",
     "He teaches science (He previously worked as an engineer.) at the University.",
     "Is it true?, he wondered.",
+    # marks the tokenizer glues to the next word: the closing mark stays with its sentence
+    "It was \"still the No. 1 force in Spain.\"--Kim Hjelmgaard.",
+    "They are less likely to be criminals.”“Your facts are wrong,” Ramos wrote.",
 ]
 
 

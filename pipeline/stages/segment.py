@@ -401,6 +401,10 @@ class _Scanner:
         k = self.next_content(j)
         if k == -1:
             return j
+        if _attached(doc, k) and len(doc[k].text) > 1 and doc[k].text[0] in "”’\"'":
+            # The tokenizer glued the closing mark to what follows (".”“Your", '."--Kim'):
+            # no token boundary falls after the mark, and it must stay with this sentence.
+            return j
         w = self.word_after(k)
         if w == -1:
             return j
