@@ -293,7 +293,9 @@ def _headline_like(u: Unit) -> bool:
     if not 2 <= u.n <= 30 or u.bullet:
         return False
     stripped = u.text.rstrip("\"'”’»)] ")
-    return not stripped.endswith((".", ",", ";")) and not u.text.endswith(":")
+    return not stripped.endswith((".", ",", ";", "、", "，", "；", "。")) and not u.text.endswith(
+        (":", "：")
+    )
 
 
 def _body_like(u: Unit) -> bool:
@@ -823,7 +825,7 @@ def classify(units: list[Unit], metadata: dict[str, Any] | None = None, html: bo
         prev_bp = is_bp(i - 1)
         next_bp = is_bp(i + 1)
         letters = [c for c in u.text if c.isalpha()]
-        shouting = u.n >= 5 and bool(letters) and all(c.isupper() for c in letters if c.isascii())
+        shouting = u.n >= 7 and bool(letters) and all(c.isupper() for c in letters if c.isascii())
         if shouting and not html:
             u.rule, u.reason = "related_links", "all-capitals headline inside the body (a promo)"
         elif prev_bp and next_bp:
