@@ -374,6 +374,20 @@ def test_html_file(tmp_path: Path) -> None:
         assert doc.text[p.start : p.start + 10] in html[p.source_start : p.source_end]
 
 
+def test_web_page_saved_as_txt_is_extracted_as_html(tmp_path: Path) -> None:
+    paras = "".join(f"<p>{p}</p>" for p in BODY)
+    page = (
+        "<!DOCTYPE html><html><body><nav>Home | News</nav>"
+        f"<article>{paras}</article></body></html>"
+    )
+    (tmp_path / "saved.txt").write_text(page, encoding="utf-8")
+    docs, errs = run_dir(tmp_path)
+    assert not errs
+    assert docs[0].format == "html"
+    assert "<p>" not in docs[0].text
+    assert_body_kept(docs[0])
+
+
 # --- JSONL ---------------------------------------------------------------------------------
 
 

@@ -1266,6 +1266,9 @@ def _read_raw(path: Path) -> bytes:
     return raw
 
 
+_LOOKS_HTML = re.compile(r"\s*(?:<!--.*?-->\s*)?<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
+
+
 def iter_documents(
     input_dir: Path, follow_symlinks: bool = False
 ) -> Iterator[Document | InputError]:
@@ -1304,6 +1307,9 @@ def read_input(path: Path, input_dir: Path) -> list[Document | InputError]:
         return list(_jsonl_documents(rel, doc_id, raw))
     try:
         source, _enc = decode_bytes(raw)
+        if kind == "text" and _LOOKS_HTML.match(source):
+            logger.info("%s: a web page saved as text; extracting it as HTML", rel)
+            kind = "html"
         return [
             build_document(
                 doc_id, rel, hashlib.sha256(raw).hexdigest(), kind, source, kind == "html", {}
