@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import logging
 import os
@@ -1258,11 +1259,14 @@ def _read_raw(path: Path) -> bytes:
         raise ValueError(f"cannot read: {exc.strerror or exc}") from exc
     if path.name.lower().endswith(".gz"):
         try:
-            raw = gzip.decompress(raw)
+            with gzip.GzipFile(fileobj=io.BytesIO(raw)) as gz:
+                raw = gz.read(MAX_BYTES + 1)
         except (OSError, EOFError, zlib.error) as exc:
             raise ValueError(
                 f"truncated or corrupt gzip file ({exc}); re-download or re-compress it"
             ) from exc
+        if len(raw) > MAX_BYTES:
+            raise ValueError(f"decompresses to over {MAX_BYTES} bytes; split it")
     return raw
 
 
