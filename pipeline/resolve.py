@@ -87,12 +87,13 @@ _OTHER_TIME = frozenset(
 
 PronounType = Literal["m", "f", "person", "plural", "thing"]
 _PRONOUNS: dict[str, PronounType] = {
-    "he": "m", "him": "m", "himself": "m",
+    "he": "m", "him": "m", "himself": "m", "his": "m",
     "she": "f", "her": "f", "herself": "f",
     "i": "person", "me": "person", "myself": "person",
     "they": "plural", "them": "plural", "we": "plural", "us": "plural",
-    "it": "thing",
+    "it": "thing", "its": "thing", "their": "plural",
 }
+_FIRST_PERSON = frozenset({"i", "me", "myself", "we", "us", "my", "our"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC"})
 _NEWS_KINDS = frozenset({"news_agency", "broadcaster", "newspaper", "magazine", "online"})
@@ -437,6 +438,10 @@ class EntityResolver:
             if chunk.root.i in person_tokens:
                 continue  # the name itself; "Trump's campaign" is still a chunk of its own
             candidates.append((chunk.start, chunk.end, chunk.root.i, "chunk"))
+        for tok in self.doc:
+            # "his", "her", "its", "their" keep their antecedent salient and tell its gender
+            if tok.tag_ == "PRP$" and tok.lower_ in _PRONOUNS:
+                candidates.append((tok.i, tok.i + 1, tok.i, "chunk"))
         candidates.sort()
         self._walk(candidates)
         for entity in self.entities:
@@ -717,10 +722,8 @@ class EntityResolver:
         root = chunk.root
         low = root.lower_
         if root.pos_ == "PRON":
-            if self._quoted[root.i] and _PRONOUNS.get(low) in ("person", "plural") and (
-                low not in ("they", "them")
-            ):
-                return  # a quoted "I"/"we" is the quote's speaker, not yet known here
+            if low in _FIRST_PERSON:
+                return  # "I"/"we": a quote's speaker (not yet known here) or the author
             if low in _PRONOUNS:
                 ant = self._pronoun(root)
                 if ant is not None:
@@ -1178,6 +1181,12 @@ class EntityResolver:
             # "those close to him", "everyone I interviewed": unnamed people
             text = " ".join(self.doc[root.i:_clean_end(self.doc, root.i, span.end)].text.split())
             return Resolution(text[:1].lower() + text[1:], "anonymous", "mention")
+        if root.lower_ in _FIRST_PERSON and not self._quoted[root.i]:
+            # a first-person narrator is the author: the byline when the article has one
+            byline = (self.document.byline or "").strip() or None
+            if byline and root.lower_ in ("i", "me", "myself"):
+                return Resolution(byline, "person", "coreference")
+            return Resolution(None, "unknown", "coreference")
         if root.pos_ == "PRON" or root.lower_ in _PRONOUNS:
             ant = self._pronoun(root)
             if ant is None:
