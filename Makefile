@@ -23,6 +23,7 @@ lint: $(STAMP)
 
 # pytest exits 5 when it collected no test: that is a failure here, not a pass.
 pytest: $(STAMP)
+	sh scripts/install_browser.sh
 	$(BIN)/python -m pytest -q -p no:cacheprovider; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing"; exit 1; fi; exit $$rc
 

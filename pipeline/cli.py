@@ -208,7 +208,7 @@ def diff(
             raise _usage(UsageError(f"{what} folder {path} does not exist"))
     diffs = diff_dirs(output, golden)
     for d in diffs:
-        out.print(str(d), markup=False, highlight=False)
+        typer.echo(str(d))
     if update:
         written = update_golden(output, golden)
         err.print(f"wrote {len(written)} golden file(s) under {golden}")
@@ -230,7 +230,7 @@ def validate(
         raise _usage(UsageError(f"output folder {output} does not exist"))
     counts, problems = validate_output(output)
     for p in problems:
-        out.print(p, markup=False, highlight=False)
+        typer.echo(p)
     summary = ", ".join(f"{k}: {v}" for k, v in counts.items())
     err.print(f"{summary or 'nothing read'}; {len(problems)} problem(s)")
     raise typer.Exit(1 if problems else 0)
@@ -254,10 +254,10 @@ def schema(
             if not (target / name).is_file() or (target / name).read_text(encoding="utf-8") != text
         ]
         for name in stale:
-            out.print(f"stale: {target / name}")
+            typer.echo(f"stale: {target / name}")
         raise typer.Exit(1 if stale else 0)
     for path in write_schemas(target):
-        out.print(str(path))
+        typer.echo(str(path))
 
 
 def entry() -> None:

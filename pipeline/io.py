@@ -177,11 +177,19 @@ class AtomicWriter:
                 os.fsync(self._fh.fileno())
             self._fh.close()
             if exc_type is None:
+                # mkstemp makes the file 0600; outputs should have ordinary permissions.
+                os.chmod(self._tmp, 0o666 & ~_umask())
                 os.replace(self._tmp, self.path)
                 self._tmp = None
         finally:
             if self._tmp is not None and os.path.exists(self._tmp):
                 os.unlink(self._tmp)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_records(path: Path, records: Iterable[BaseModel]) -> int:
