@@ -481,6 +481,8 @@ class EntityResolver:
             if i < end - 1 and (norm in self.lex.outlet_names or norm in self.lex.orgs):
                 start = i + 1
         end = _clean_end(doc, start, end)
+        while end - start > 1 and doc[end - 1].tag_.startswith("VB"):
+            end -= 1  # a headline's "Obama Says"
         honorific = False
         while start < end - 1:
             tok = doc[start]
@@ -577,7 +579,11 @@ class EntityResolver:
             self._add_org(entry[0], "outlet", start, end, head, "mention", head_word="")
             return
         words = tuple(_norm(doc[i].text) for i in range(start, end))
-        ent = self._match_name(words, head)
+        # gender the mention itself states: "Mrs. Obama", "Michelle Obama"
+        gender = self.lex.first_names.get(words[0]) if len(words) > 1 else None
+        if start > 0 and _norm(doc[start - 1].text) in self.lex.honorifics:
+            gender = self.lex.title_gender.get(_norm(doc[start - 1].text), gender)
+        ent = self._match_name(words, head, gender=gender)
         if ent is None:
             ent = _Entity("person", text, words=words, size=len(words))
             self.entities.append(ent)
@@ -592,11 +598,11 @@ class EntityResolver:
                 bucket.append(ent)
         self._add(ent, start, end, head, "mention")
         self._roles_of(ent, start, end)
-        if ent.gender is None and len(words) > 1:
-            ent.gender = self.lex.first_names.get(words[0])
+        if ent.gender is None:
+            ent.gender = gender
 
     def _match_name(
-        self, words: tuple[str, ...], pos: int, forward: bool = False
+        self, words: tuple[str, ...], pos: int, forward: bool = False, gender: str | None = None
     ) -> _Entity | None:
         """The person a name refers to at token ``pos`` (None: a new person).
 
@@ -607,6 +613,8 @@ class EntityResolver:
         for ent in self._names.get(words[-1], []) + self._names.get(words[0], []):
             if ent in cands or ent in later or not ent.mentions:
                 continue
+            if gender and ent.gender and gender != ent.gender:
+                continue  # "Michelle Obama" is not the "Obama" called "he" so far
             if self._compatible(words, ent.words):
                 (cands if ent.mentions[0].start < pos else later).append(ent)
         if not cands:
@@ -1062,6 +1070,10 @@ class EntityResolver:
         span = self.doc.char_span(start, end, alignment_mode="expand")
         if span is None or len(span) == 0:
             return _UNKNOWN
+        return self._resolve_span(span)
+
+    def _resolve_span(self, span: Span) -> Resolution:
+        """Resolve a non-empty span of the parse."""
         group = self._group(span)
         if group is not None:
             return group
@@ -1177,6 +1189,13 @@ class EntityResolver:
                         ):
                             return Resolution(res.name, "anonymous", "mention")
                         return res
+        if root.tag_ in ("WP", "WDT") and root.head.dep_ == "relcl":
+            # "officials, who said ...": the noun the relative clause hangs on
+            noun = root.head.head
+            if noun.i < root.i:
+                res = self._resolve_span(self.doc[noun.left_edge.i:noun.i + 1])
+                if res.kind != "unknown" and not (root.lower_ == "which" and res.kind == "person"):
+                    return Resolution(res.name, res.kind, "coreference")
         if root.lower_ in _GROUP_PRONOUNS:
             # "those close to him", "everyone I interviewed": unnamed people
             text = " ".join(self.doc[root.i:_clean_end(self.doc, root.i, span.end)].text.split())

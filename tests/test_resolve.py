@@ -165,6 +165,20 @@ CASES = [
         id="group-pronoun",
     ),
     pytest.param(
+        "Former President Bill Clinton spoke first. Hillary Clinton spoke next.\n\n"
+        '"We will win," Mrs. Clinton said.',
+        "Mrs. Clinton", 0, "Hillary Clinton", "person", "mention", id="honorific-gender",
+    ),
+    pytest.param(
+        "The plan was backed by Senator Mark Warner, who said it would pass.",
+        "who", 0, "Mark Warner", "person", "coreference", id="relative-pronoun",
+    ),
+    pytest.param(
+        "Obama Says Museum Will Tell a Story\n\n"
+        "President Obama opened the museum on Saturday. Mr. Obama said it was a gift.",
+        "Mr. Obama", 0, "Obama", "person", "mention", id="headline-verb-not-a-name",
+    ),
+    pytest.param(
         "The report said growth would slow.",
         "The report", 0, None, "unknown", "mention", id="unknown",
     ),
@@ -207,6 +221,17 @@ def test_outlet(nlp: Language, text: str, mention: str) -> None:
     )
     assert got.kind == "outlet"
     assert got.name is not None and "broadcaster" not in got.name
+
+
+def test_narrator_is_the_author(nlp: Language) -> None:
+    """A first-person "I" outside quotation marks is the byline, not the last person named."""
+    text = "My father would have loved Donald Trump. I grew up in a survivalist household."
+    document = document_from_text("t", text).model_copy(update={"byline": "Jane Doe"})
+    start = text.index("I grew")
+    got = EntityResolver(document, nlp(text)).resolve(start, start + 1)
+    assert got == Resolution("Jane Doe", "person", "coreference")
+    got = EntityResolver(document_from_text("t", text), nlp(text)).resolve(start, start + 1)
+    assert got == Resolution(None, "unknown", "coreference")
 
 
 def test_builds_from_the_given_parse(nlp: Language) -> None:
