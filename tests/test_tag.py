@@ -232,6 +232,20 @@ VIA_CASES = [
         ("CNN", "broadcaster", "CNN"),
     ),
     (
+        "Speaking to NHK on Sunday, the minister called the plan “unworkable.”",
+        "unworkable.",
+        "the minister",
+        "called",
+        ("NHK", "broadcaster", "NHK"),
+    ),
+    (
+        "The senator appeared on CNN and said the bill was “dead on arrival.”",
+        "dead on arrival.",
+        "The senator",
+        "said",
+        ("CNN", "broadcaster", "CNN"),
+    ),
+    (
         "“It was a mistake,” he said in an interview with NBC News.",
         "It was a mistake,",
         "he",
@@ -315,6 +329,13 @@ NO_VIA_CASES = [
         "said",
     ),
     ("“No comment,” she said at a briefing.", "No comment,", "she", "said"),
+    # A statement that does not relay these words.
+    (
+        "Asked if he appeared to urge violence with his statement, Trump replied, “Maybe so.”",
+        "Maybe so.",
+        "Trump",
+        "replied",
+    ),
     # "told reporters" is not an outlet.
     (
         "“We are watching closely,” Price told reporters.",
