@@ -495,6 +495,7 @@ PUBLISHER_CASES = [
     # Never a guess: not an outlet, not a cited outlet, not a wire's own credit.
     ("Body.\n\nRead the original article on Here!", None, None, None),
     ("“We won,” he told Reuters. According to The New York Times, it was close.", None, None, None),
+    ("Body.\n\nPractical Horseman Editorial Staff", None, None, "Practical Horseman"),
     ("Support Ukraine!\n\nBody.", None, None, None),
     (
         "Support The Kyiv Ledger!\n\nWe, the journalists of The Kyiv Ledger, need you.",

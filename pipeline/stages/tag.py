@@ -290,7 +290,9 @@ def _credit_sources(document: Document) -> list[str]:
 
 
 def _clean_name(name: str) -> str:
-    return re.sub(r"\s+", " ", name).strip(" \t.,;:!?'’\"")
+    name = re.sub(r"\s+", " ", name).strip(" \t.,;:!?'’\"")
+    # "Practical Horseman Editorial Staff": the desk is not part of the outlet's name.
+    return re.sub(r"(?: (?:Editorial|Editors|Staff|Team|Desk|Newsroom))+$", "", name)
 
 
 def _initials(name: str) -> str:
