@@ -204,7 +204,7 @@ def diff(
     from pipeline.golden import diff_dirs, update_golden
 
     for path, what in ((output, "output"), (golden, "golden")):
-        if not path.is_dir():
+        if not path.is_dir() and not (update and what == "golden"):
             raise _usage(UsageError(f"{what} folder {path} does not exist"))
     diffs = diff_dirs(output, golden)
     for d in diffs:
