@@ -241,10 +241,10 @@ def via_rules() -> ViaRules:
     media = []
     for line in _data_lines("tag_media.txt"):
         noun, kind = line.split("\t")
-        adjectives = r"(?:(?:[A-Z][a-z]+|state|state-run|state-owned|state-controlled|public|"
-        adjectives += (
-            r"national|local|official|pro-[\w-]+|Kremlin-backed|Kremlin-controlled)\s+){0,3}"
-        )
+        # Nationalities ("Russian television") and the state words; not "On television".
+        adjectives = rf"(?:(?:(?!{_NOT_NAMES}\b)[A-Z][a-z]+|state|state-run|state-owned|"
+        adjectives += r"state-controlled|public|national|local|official|pro-[\w-]+|"
+        adjectives += r"Kremlin-backed|Kremlin-controlled)\s+){0,3}"
         media.append((re.compile(rf"\b{adjectives}{re.escape(noun)}\b"), kind))
     platforms = []
     for line in _data_lines("tag_platforms.txt"):
@@ -505,11 +505,14 @@ def find_channels(text: str, gaz: GazetteerLike, publisher: str | None = None) -
             mention = re.sub(r"^(?i:the|a|an)\s+", "", m.group(0))
             # A bare "TV" or "radio" is a medium only when spoken "on" ("said on TV"), not
             # "said to the TV"; nor when it qualifies a noun ("talk radio host").
-            if " " not in mention and not re.search(r"\bon\s+$", text[: m.end() - len(mention)]):
+            start = m.end() - len(mention)
+            if " " not in mention and not re.search(
+                r"\b[Oo]n\s+$", text[max(0, start - 8) : start]
+            ):
                 continue
-            if any(rx.match(text, m.end()) for rx in rules.media_reject):
+            if any(reject.match(text, m.end()) for reject in rules.media_reject):
                 continue
-            media.append(Channel(m.end() - len(mention), m.end(), mention, _kind(kind), False))
+            media.append(Channel(start, m.end(), mention, _kind(kind), False))
     # Earlier groups win overlaps: an official channel's own words are not separate outlets.
     chosen: list[Channel] = []
     # Platforms before the gazetteer so that "Twitter" is always the same online channel.
@@ -596,15 +599,6 @@ def _window(spans: Sequence[tuple[int, int]], lo: int, hi: int) -> tuple[int, in
 
 
 # ------------------------------------------------------------------------ assignment
-
-
-def _parts(a: Attribution) -> list[tuple[int, int]]:
-    spans = [(a.start, a.end)]
-    if a.speaker is not None:
-        spans.append((a.speaker.start, a.speaker.end))
-    if a.cue is not None:
-        spans.append((a.cue.start, a.cue.end))
-    return spans
 
 
 def _anchor(a: Attribution) -> tuple[int, int]:
