@@ -25,18 +25,26 @@ Chinese foreign ministry statement", "Russian television", "Twitter"). A mention
 inside a relaying construction (tag_via.txt): "according to X", "as related by X", "was
 quoted ... by X", "X quoted/wrote/reported/said ...", "told X", "in an interview with X",
 "said on X", "wrote on X", and for official channels also "in/at a statement/briefing".
+Outlet names come from the gazetteer (weak forms such as "the Post" for outlets the article
+supports) and from the article itself when it names one as such ("state broadcaster CCTV").
+An official channel is named after its issuing body ("a Chinese foreign ministry statement"
+-> "Chinese Foreign Ministry", "the Chinese summary" -> "Chinese government"), else after
+the speaker ("Husted said in a statement" -> "Husted"). Gazetteer entries of official
+bodies (the Kremlin) are bodies, not channels: "according to the Kremlin" is a speaker.
 Which quotes a via applies to -- only where the text says so:
 
 1. Same sentence: a construction applies to the quotes whose sentences (from the first
-   sentence of quote, speaker and cue to the last) contain it, outside the quoted words
-   themselves; when several quotes share the sentence it goes to the one whose cue is
-   nearest (ties: all of them, e.g. two quotes of one cue).
+   sentence of quote, cue and speaker to the last, never past the paragraphs of quote and
+   cue) contain it, outside the quoted words themselves and outside other quotes' words;
+   when several quotes share the sentence it goes to the one whose cue is nearest (ties:
+   all of them, e.g. two quotes of one cue).
 2. Continuation: a quote with no cue of its own (a quote paragraph continuing the previous
    quote) inherits the via of the quote right before it.
 3. Explicit chain: a construction that names the event it reports ("CCTV said in its report
    on a call between the two men", "according to a readout of the meeting") carries over
-   to later quotes whose sentence refers back to that event ("in the video call", "during
-   the meeting") and that name no channel of their own.
+   to later quotes whose own clause places them in that event, near the cue ("was quoted
+   as saying in the video call", "told Putin during the call"; not "the CCTV report of the
+   call"), and whose sentence names no channel of its own.
 
 An outlet that is itself the speaker (speaker.kind == "outlet") is decided by the cue. With
 a cue of its own ("Bloomberg characterized ...", "The Post reported", "TASS wrote that") it
