@@ -69,6 +69,10 @@ def _classify(text: str, i: int, lo: int, hi: int) -> _Mark:
     open_ctx = prev is None or prev.isspace() or prev in _BEFORE_OPEN or prev in ALL_MARKS
     close_ctx = nxt is None or nxt.isspace() or nxt in _AFTER_CLOSE or nxt in ALL_MARKS
     if ch in OPEN_DOUBLE:
+        if nxt is None or nxt.isspace():
+            # An opening mark before a space opens nothing: a typo or a misused closer.
+            return _Mark(i, "double", "close" if prev is not None and not prev.isspace()
+                         else "apostrophe")
         return _Mark(i, "double", "open")
     if ch in CLOSE_DOUBLE:
         # Some texts use the closing mark on both sides.
@@ -117,6 +121,16 @@ def _possessive(text: str, m: _Mark, later: list[_Mark]) -> bool:
         if n.family == "single" and n.role == "close":
             return True
     return False
+
+
+def _introduces(text: str, lo: int, pos: int) -> bool:
+    """True when the mark at ``pos`` opens its paragraph or follows a colon or comma: where a
+    quotation that runs on into the next paragraph starts. A mark elsewhere left open is
+    more likely a typo, so its quotation ends with the paragraph."""
+    k = pos - 1
+    while k >= lo and text[k].isspace():
+        k -= 1
+    return k < lo or text[k] in ":,"
 
 
 def _content(text: str, a: int, b: int) -> tuple[int, int]:
@@ -189,8 +203,10 @@ def find_quotes(text: str, paragraphs: Iterable[tuple[int, int]]) -> list[QuoteS
             end = hi
             while end > lo and text[end - 1].isspace():
                 end -= 1
-            if bottom.family == "double":
+            if bottom.family == "double" and _introduces(text, lo, bottom.pos):
                 carry, carry_end, carry_para = bottom, end, index
+            elif bottom.family == "double":
+                emit(bottom, end, end, False, index)
             # An unclosed single mark is more likely an apostrophe than a quotation: drop it.
     if carry is not None:
         emit(carry, carry_end, carry_end, False, carry_para)

@@ -192,11 +192,18 @@ def _units(items: Iterable[tuple[Spans, Spans, bool, object]]) -> list[Pred]:
 def ours(attributions: Sequence[Attribution]) -> list[Pred]:
     """Our attributions as prediction units."""
     items = []
+    last_key: dict[Spans, object] = {}
     for a in attributions:
         speaker: Spans = ((a.speaker.start, a.speaker.end),) if a.speaker else ()
         key: object = (
             (a.cue.start, a.cue.end, speaker) if a.cue and a.kind == "direct" else a.quote_id
         )
+        if a.speaker is not None and a.speaker.resolved_by == "continuation":
+            # PolNeAR annotates "“A,” he said. “B.”" as one attribution: a quote that
+            # continues a speaker joins the unit of that speaker's previous quote.
+            key = last_key.get(speaker, key)
+        if speaker:
+            last_key[speaker] = key
         items.append((((a.start, a.end),), speaker, a.kind != "indirect", key))
     return _units(items)
 

@@ -201,8 +201,8 @@ def _find_hits(doc: Doc, inside: list[int]) -> list[_Hit]:
             continue
         if lemma == "go":
             continue  # "went on to say": the cue is "say"
-        if lemma == "continue" and not (tok.i + 1 < n and doc[tok.i + 1].text in (":", ",")):
-            continue  # "continued to uphold" is aspect, "Caddell continued:" introduces a quote
+        if lemma == "continue" and any(c.dep_ in ("xcomp", "dobj", "ccomp") for c in tok.children):
+            continue  # "continued to uphold" is aspect; "Caddell continued:" introduces a quote
         hits.append(_Hit(tok, tok.i, tok.i, lemma, cls))
     return hits
 
@@ -241,7 +241,7 @@ def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
                 if g.dep_ == "pobj":
                     return g
     verb = tok
-    for _ in range(4):
+    for _ in range(6):
         subj = _subject(verb, inside)
         if subj is not None:
             if subj.dep_ == "nsubjpass":
@@ -249,19 +249,32 @@ def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
             if subj.lower_ in _RELATIVE and verb.dep_ == "relcl":
                 return verb.head
             return subj
-        if verb.dep_ == "relcl":
-            return verb.head
+        if verb.dep_ == "relcl" or verb.dep_ == "acl" and verb.tag_ in ("VBD", "VBZ", "VBG"):
+            # "Price, who said", "a man yelled" read as a clause on "man", "officials
+            # speaking on condition of anonymity": the noun is the speaker.
+            if verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
+                return verb.head
+            return None
+        nxt = verb.head
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
-            verb = verb.head.head  # "responded by affirming that": the responder affirms
-            if inside is not None and inside[verb.i] >= 0:
-                return None
-            continue
-        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
-            verb = verb.head
-            if inside is not None and inside[verb.i] >= 0:
-                return None
-            continue
-        break
+            nxt = verb.head.head  # "responded by affirming that": the responder affirms
+        elif verb.dep_ not in ("conj", "advcl", "xcomp") or verb.head is verb:
+            break
+        if inside is not None and inside[nxt.i] >= 0:
+            # A participle ("telling the crowd, “...") mis-attached into the quotation:
+            # the subject of the clause before it speaks.
+            return _preceding_subject(tok, inside) if tok.tag_ == "VBG" else None
+        verb = nxt
+    return None
+
+
+def _preceding_subject(tok: Token, inside: list[int]) -> Token | None:
+    """The nearest subject before ``tok`` in its sentence, outside quotations."""
+    start = tok.sent.start
+    for i in range(tok.i - 1, start - 1, -1):
+        t = tok.doc[i]
+        if t.dep_ == "nsubj" and inside[i] < 0 and inside[t.head.i] < 0:
+            return t
     return None
 
 
@@ -421,9 +434,10 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
     for hit in cands:
         tok = hit.token
         link_depth = depth.get(tok.i, 99)
-        if tok.head.i in qtoks:
+        near = hit.first - hi <= 3 if tok.i > hi else lo - hit.last <= 3
+        if tok.head.i in qtoks and near:
             # A cue hanging off the quotation ("“...,” he said" parsed as parataxis) must
-            # bring its own speaker.
+            # stand next to it and bring its own speaker.
             own_subject = _subject(tok, art.inside) is not None
             if own_subject or hit.lemma in ("according to", "quote as say"):
                 link_depth = min(link_depth, 1)
@@ -629,6 +643,12 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
                 start, end = min(start, q.start), max(end, q.end)
                 if speaker is not None and start <= doc[speaker[0]].idx < end:
                     continue  # "highlighted by a declaration of a “no-limits” ...": no speaker
+                twin = _same_cue(drafts, hit, start, end)
+                if twin is not None:
+                    # Several quoted fragments of one reported clause: one attribution.
+                    twin.kind = "partial"
+                    twin.start, twin.end = min(twin.start, start), max(twin.end, end)
+                    continue
                 drafts.append(
                     _Draft("partial", start, end, speaker, hit, 0.8 if linked else 0.65, para,
                            quote=q)
@@ -675,9 +695,25 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
                    conf, para)
         )
 
+    # A belief or finding inside what someone is reported to say ("X said she plans to")
+    # is part of that report, not an attribution of its own.
+    drafts = [
+        d for d in drafts
+        if d.kind == "direct" or d.cue is None or d.cue.cls in _SPEECH or not any(
+            o is not d and o.start <= d.cue.token.idx < o.end for o in drafts
+        )
+    ]
     drafts.sort(key=lambda d: (d.start, d.end))
     _continue_speakers(art, drafts)
     return _records(art, drafts, text)
+
+
+def _same_cue(drafts: list[_Draft], hit: _Hit, start: int, end: int) -> _Draft | None:
+    """The draft of the same cue that overlaps [start, end), if any."""
+    for d in reversed(drafts[-4:]):
+        if d.cue is hit and d.start < end and start < d.end:
+            return d
+    return None
 
 
 def _overlap(a: int, b: int, c: int, d: int) -> int:

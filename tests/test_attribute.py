@@ -1,0 +1,193 @@
+"""The attribute stage, construction by construction, on one-sentence (or one-paragraph) cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from spacy.language import Language
+
+from pipeline.api import document_from_text
+from pipeline.stages.attribute import attribute, cue_lexicon
+from pipeline.stages.segment import segment
+from schemas.models import Attribution
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+
+# (kind, content, speaker mention, cue lemma); None where there is none.
+Row = tuple[str, str, str | None, str | None]
+
+
+def run(nlp: Language, text: str) -> list[Attribution]:
+    """Attribute ``text`` as a whole article (blank lines separate paragraphs)."""
+    document = document_from_text("t", text)
+    doc = nlp(text)
+    return attribute(document, segment(document, doc), doc)
+
+
+def rows(atts: list[Attribution]) -> list[Row]:
+    """The comparable fields of each attribution."""
+    return [
+        (a.kind, a.text, a.speaker.text if a.speaker else None, a.cue.lemma if a.cue else None)
+        for a in atts
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # X said / said X
+        ("“We will win this fight,” the mayor said.",
+         ("direct", "We will win this fight", "the mayor", "say")),
+        ("“We will win this fight,” said Maria Lopez.",
+         ("direct", "We will win this fight", "Maria Lopez", "say")),
+        ("“It is over,” said Interior Minister Ana Silva.",
+         ("direct", "It is over", "Interior Minister Ana Silva", "say")),
+        ("“I am proud of this city,” he said on Monday.",
+         ("direct", "I am proud of this city", "he", "say")),
+        # X told Y, X added, colon
+        ("The minister told reporters: “Prices will fall next year.”",
+         ("direct", "Prices will fall next year.", "The minister", "tell")),
+        ("“The deal is done,” she added.", ("direct", "The deal is done", "she", "add")),
+        ("The coach explained his choice: “We needed fresh legs.”",
+         ("direct", "We needed fresh legs.", "The coach", "explain")),
+        # X, who ..., said / apposition
+        ("Tom Baker, who chairs the committee, said the vote would be delayed.",
+         ("indirect", "the vote would be delayed", "Tom Baker", "say")),
+        ("Hugh Hill, a doctor at the clinic, said the virus was spreading fast.",
+         ("indirect", "the virus was spreading fast", "Hugh Hill", "say")),
+        # according to X, X was quoted as saying, a statement quoted X as saying
+        ("The budget will be cut by ten percent, according to a senior official.",
+         ("indirect", "The budget will be cut by ten percent", "a senior official",
+          "according to")),
+        ("“We are not leaving,” the governor was quoted as saying.",
+         ("direct", "We are not leaving", "the governor", "quote as say")),
+        ("“Trade will grow,” a ministry statement quoted the president as saying.",
+         ("direct", "Trade will grow", "the president", "quote as say")),
+        # indirect speech, trailing cue, writing verbs
+        ("The talks will resume next week, a Kremlin official said.",
+         ("indirect", "The talks will resume next week", "a Kremlin official", "say")),
+        ("The newspaper wrote that the mayor had resigned.",
+         ("indirect", "the mayor had resigned", "The newspaper", "write")),
+        ("Smith tweeted that the meeting was cancelled.",
+         ("indirect", "the meeting was cancelled", "Smith", "tweet")),
+        # partial quotes: the reported clause is the content
+        ("The senator said on Monday that the bill was “a disaster for farmers”.",
+         ("partial", "the bill was “a disaster for farmers”", "The senator", "say")),
+        ("Putin acknowledged that Xi had “questions and concerns” about the war.",
+         ("partial", "Xi had “questions and concerns” about the war", "Putin", "acknowledge")),
+        # quotes of several sentences, apostrophes inside
+        ("“We won. We will win again,” the coach said.",
+         ("direct", "We won. We will win again", "the coach", "say")),
+        ("“The voters’ mood has changed since the ’90s,” the pollster said.",
+         ("direct", "The voters’ mood has changed since the ’90s", "the pollster", "say")),
+        ("“We do have deep concerns,” a senior U.S. official told reporters.",
+         ("direct", "We do have deep concerns", "a senior U.S. official", "tell")),
+        ("“We will appeal,” the lawyer said, according to court records.",
+         ("direct", "We will appeal", "the lawyer", "say")),
+        ('"We are watching closely," State Department spokesman Ned Price said.',
+         ("direct", "We are watching closely", "State Department spokesman Ned Price", "say")),
+    ],
+)
+def test_construction(nlp: Language, text: str, expected: Row) -> None:
+    assert expected in rows(run(nlp, text))
+
+
+def test_split_quote(nlp: Language) -> None:
+    got = rows(run(nlp, "“We tried,” he said, “but it was not enough.”"))
+    assert got == [
+        ("direct", "We tried", "he", "say"),
+        ("direct", "but it was not enough.", "he", "say"),
+    ]
+
+
+def test_continuation_paragraph(nlp: Language) -> None:
+    text = "“We are ready,” Ana Diaz said.\n\n“The team has trained for months.”"
+    atts = run(nlp, text)
+    assert rows(atts)[-1] == ("direct", "The team has trained for months.", "Ana Diaz", None)
+    assert atts[-1].speaker is not None and atts[-1].speaker.resolved_by == "continuation"
+
+
+def test_quote_over_paragraphs(nlp: Language) -> None:
+    text = "The chief said: “We began in May.\n\n“We finished in June.”"
+    atts = run(nlp, text)
+    assert rows(atts) == [
+        ("direct", "We began in May.\n\n“We finished in June.", "The chief", "say")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, term",
+    [
+        ("The two countries signed a “no-limits” partnership last year.", "no-limits"),
+        ("The president did not refer to “war” in his speech.", "war"),
+        ("Critics of the so-called “reform” gathered outside the hall.", "reform"),
+        ("Rock ’n’ roll and the ’90s were the leaders’ “glory days” here.", "glory days"),
+    ],
+)
+def test_scare_quotes_are_not_attributed(nlp: Language, text: str, term: str) -> None:
+    assert not [a for a in run(nlp, text) if term in a.text]
+
+
+def test_speaker_kinds(nlp: Language) -> None:
+    atts = run(nlp, "“We have deep concerns,” a senior U.S. official told reporters.")
+    assert atts[0].speaker is not None and atts[0].speaker.kind == "anonymous"
+    atts = run(nlp, "“We will respond,” Foreign Minister Ana Silva said.")
+    assert atts[0].speaker is not None and atts[0].speaker.kind == "person"
+
+
+def test_records_are_sorted_numbered_and_valid(nlp: Language) -> None:
+    text = (
+        "Officials said the plan would work. “It will,” the mayor said.\n\n"
+        "“We are sure,” she added, according to the Daily Star."
+    )
+    atts = run(nlp, text)
+    assert [a.quote_id for a in atts] == [f"q{i + 1}" for i in range(len(atts))]
+    assert [a.start for a in atts] == sorted(a.start for a in atts)
+    for a in atts:
+        assert a.text == text[a.start : a.end]
+        assert 0.0 <= a.confidence <= 1.0 and round(a.confidence, 3) == a.confidence
+        Attribution.model_validate(a.model_dump(), context={"text": text})
+
+
+def test_lexicon_is_broad() -> None:
+    lex = cue_lexicon()
+    assert len(lex) >= 250
+    for lemma in ("say", "tell", "add", "note", "stress", "hail", "affirm", "characterize",
+                  "describe", "warn", "insist", "acknowledge", "tweet", "according to"):
+        assert lemma in lex
+
+
+def body(name: str) -> str:
+    """A seed article's text, as it stands in corpus/."""
+    path = next(CORPUS.glob(f"{name}*.txt"), None)
+    if path is None:
+        pytest.skip(f"seed {name} is absent")
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "seed, quote, speaker, resolved_by",
+    [
+        ("000", "objective and fair stance", "Xi", "mention"),
+        ("000", "Beijing claims to be neutral, but", "the State Department spokesperson",
+         "mention"),
+        ("002", "We've communicated very clearly", "State Department spokesman Ned Price",
+         "mention"),
+        ("002", "We do have deep concerns", "a senior U.S. official", "mention"),
+        ("003", "We do hope that the new US government", "Denisov", "continuation"),
+        ("004", "China is willing to promote the steady", "Mr. Xi", "mention"),
+    ],
+)
+def test_seed_speakers(
+    nlp: Language, seed: str, quote: str, speaker: str, resolved_by: str
+) -> None:
+    atts = [a for a in run(nlp, body(seed)) if quote in a.text]
+    assert atts, f"no attribution holds {quote!r}"
+    got = atts[0].speaker
+    assert got is not None and got.text == speaker and got.resolved_by == resolved_by
+
+
+def test_seed_scare_quotes(nlp: Language) -> None:
+    atts = run(nlp, body("000")) + run(nlp, body("004"))
+    assert not [a for a in atts if a.text in ("no-limits", "war", "invasion")]
