@@ -349,6 +349,7 @@ class EntityResolver:
         self._sent = [0] * len(doc)
         self._quoted = [False] * len(doc)
         self._label_votes: Counter[tuple[str, bool]] = Counter()
+        self._late: dict[int, _Entity | None] = {}
         self._index_tokens()
         self._build()
 
@@ -447,6 +448,12 @@ class EntityResolver:
         for entity in self.entities:
             if entity.kind == "person":
                 entity.canonical(self.lex.first_names)
+        # descriptions read before the role they name was stated, in text order (so the
+        # nationality one of them teaches a person serves the next: "the Russian president"
+        # then "the Russian leader")
+        for entity in sorted(self.entities, key=lambda e: e.mentions[0].start):
+            if entity.kind == "anonymous":
+                self._late_person(entity)
 
     def _walk(self, candidates: list[tuple[int, int, int, str]]) -> None:
         """Add the candidate mentions in text order (each sees only what came before)."""
@@ -1082,39 +1089,64 @@ class EntityResolver:
             ent, by = found
             if span.root.pos_ == "PRON" and span.root.lower_ in _PRONOUNS:
                 by = "coreference"
-            if ent.kind == "anonymous" and ent.mentions[0].head == span.root.i:
-                later = self._cataphor(ent, span.root.i)
-                if later is not None:
-                    return Resolution(later.name, later.kind, "coreference")
+            if ent.kind == "anonymous":
+                named = self._late_person(ent)
+                if named is not None:
+                    return Resolution(named.name, named.kind, "coreference")
             return Resolution(ent.name, ent.kind, by)
         return self._on_demand(span)
 
-    def _cataphor(self, ent: _Entity, pos: int) -> _Entity | None:
-        """The person a headline-style description stands for ("Chinese leader says ...").
+    def _late_person(self, ent: _Entity) -> _Entity | None:
+        """The named person an unresolved description stands for, asked of the full table.
 
-        Asked once the table is complete, when the description found no antecedent while
-        the article was read (the person's title may come only later). Only a singular
-        description with a nationality, not indefinite, matching the role and nationality
-        of a person named within a few sentences; the nearest wins.
+        While the article is read, "the Russian president" may come before any "Russian
+        President Vladimir Putin" states the role, and a headline's "Chinese leader says"
+        before the name. Asked once the table is complete: a singular, not indefinite
+        description, matching the role (a synonym needs an agreeing nationality or
+        affiliation) of a person named before it within a few sentences (nearest, best
+        match first), else of one named just after it when a nationality agrees.
         """
+        if id(ent) in self._late:
+            return self._late[id(ent)]
+        self._late[id(ent)] = None
+        pos = ent.mentions[0].head
         tok = self.doc[pos]
-        if ent.plural or not ent.nations:
+        if ent.plural or tok.lemma_.lower() == "counterpart":
             return None
         for c in tok.children:
-            if c.lower_ in _INDEFINITE or _norm(c.text) in _OTHER_TIME:
-                return None  # "a Chinese diplomat" is someone new
+            if c.lower_ in _INDEFINITE or _norm(c.text) in _OTHER_TIME or c.like_num:
+                return None  # "a Chinese diplomat", "the incoming president": someone new
         groups = self.lex.groups(ent.roles)
         here = self._sent[pos]
         best: _Entity | None = None
-        best_d = 11
+        best_key: tuple[int, float, int] = (-1, 0.0, 0)
         for cand in self.entities:
-            if cand.kind != "person" or not cand.nations & ent.nations:
+            if cand.kind != "person":
                 continue
-            if self._role_match(set(ent.roles), groups, cand) <= 0:
+            if ent.nations and cand.nations and not ent.nations & cand.nations:
                 continue
-            d = min(abs(m.sent - here) for m in cand.mentions)
-            if d < best_d:
-                best, best_d = cand, d
+            if ent.affiliations and cand.affiliations and not (
+                ent.affiliations & cand.affiliations
+            ):
+                continue
+            quality = self._role_match(set(ent.roles), groups, cand)
+            agree = bool(ent.nations & cand.nations or ent.affiliations & cand.affiliations)
+            if quality <= 0 or quality < 2 and (ent.nations or ent.affiliations) and not agree:
+                continue
+            before = [m for m in cand.mentions if m.start < pos]
+            if before:
+                d = here - before[-1].sent
+                key = (1, quality + 0.5 * agree, -d)
+            elif agree and ent.nations:
+                d = cand.mentions[0].sent - here
+                key = (0, quality + 0.5 * agree, -d)
+            else:
+                continue
+            if d <= 10 and key > best_key:
+                best, best_key = cand, key
+        self._late[id(ent)] = best
+        if best is not None and best_key[1] >= 2:
+            best.nations |= ent.nations  # an exact role: its nationality is the person's
         return best
 
     def _group(self, span: Span) -> Resolution | None:

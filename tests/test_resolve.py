@@ -179,6 +179,12 @@ CASES = [
         "Mr. Obama", 0, "Obama", "person", "mention", id="headline-verb-not-a-name",
     ),
     pytest.param(
+        "Putin called Xi on Monday. The Russian president said the alliance was strong.\n\n"
+        "Later, President Vladimir Putin flew to Minsk.",
+        "The Russian president", 0, "Vladimir Putin", "person", "coreference",
+        id="role-stated-after-description",
+    ),
+    pytest.param(
         "The report said growth would slow.",
         "The report", 0, None, "unknown", "mention", id="unknown",
     ),
