@@ -15,26 +15,42 @@ role and nationality agreement) and become mentions of their antecedent, so that
 pronouns see the whole chain. ``resolve`` then looks the mention up (by its head token), or
 resolves it on demand with the same rules when the table has no mention there.
 
+After the pass, descriptions that found no antecedent while reading are matched once more
+against the complete table, in text order ("the Russian president" before any "President
+Putin" states the role; a headline's "Chinese leader says" before the name).
+
 Decisions (documented here because they shape the output):
 - A person's canonical name is the fullest form the article uses (most name tokens, first
-  seen on a tie): "Vladimir V. Putin" when the article writes it so, middle initials kept.
-  Titles and honorifics ("President", "Mr.", "State Department spokesman") are never part
-  of it; they become the person's roles.
+  seen on a tie): "Vladimir V. Putin" when the article writes it so anywhere, middle
+  initials and "Jr." kept. A form that only puts words before a first-name-and-surname form
+  ("Crooked Hillary Clinton") is an epithet and is passed over. Titles and honorifics
+  ("President", "Mr.", "State Department spokesman") are never part of the name; they become
+  the person's roles (honorifics only tell gender).
 - A bare surname ("Li") goes to the person of that name introduced (full name) last before
   the mention; a surname never introduced gets its own entity, upgraded when the full name
-  appears later.
-- An unnamed person ("a senior U.S. official", "officials", "the State Department
-  spokesperson" with no antecedent) is kind "anonymous" with the descriptor as its name,
-  determiners dropped. An unnamed spokesperson is a person, not their organisation, so it
-  is anonymous rather than "organization". A later definite description with the same
-  head noun ("the official") corefers with it; a different role noun does not.
+  appears later. A stated gender keeps same-surname people apart ("Mrs. Clinton").
+- Coordinated named people ("both Xi and Putin") resolve to their names joined by "and",
+  kind "person".
+- An unnamed person ("a senior U.S. official", "officials", "those close to him", "the
+  State Department spokesperson" with no antecedent) is kind "anonymous" with the
+  descriptor as its name, determiners dropped. An unnamed spokesperson is a person, not
+  their organisation, so it is anonymous rather than "organization". A later definite
+  description with the same head noun ("the official") corefers with it; a different role
+  noun does not. A description with "former", "incoming", a number ("the two leaders") or
+  "counterpart" starts someone new.
+- A first-person "I" outside quotation marks is the author: the document's byline when it
+  has one, else unknown. A quoted "I"/"we" is left to the quote's speaker (not known here).
 - Organisations (ORG/GPE/NORP entities and descriptions headed by "ministry", "campaign"
-  ...) are named as written without a leading "the": "Kremlin", "China's Foreign Ministry".
-- An outlet known to the gazetteer (pipeline.outlets), or looking like one when the
-  gazetteer is unavailable, is kind "outlet" with the outlet's canonical name.
+  ...) are named as written without a leading "the": "Kremlin", "China's Foreign Ministry";
+  "it"/"they" can refer to them.
+- An outlet known to the gazetteer (pipeline.outlets, asked only for proper names) is kind
+  "outlet" with its canonical name; a name built like one ("the Dallas Morning News") or
+  given with an outlet noun ("state broadcaster CCTV") is an outlet too. A gazetteer entry
+  of kind "official_statement" speaks as an organisation.
 - resolved_by is "mention" when the mention itself names (or describes, for new anonymous
-  speakers) the speaker, "coreference" for pronouns and descriptions resolved to an
-  antecedent. Nothing found: name None, kind "unknown".
+  speakers) the speaker, "coreference" for pronouns, relative pronouns and descriptions
+  resolved to an antecedent (and for a descriptor named by an apposition outside the span).
+  Nothing found: name None, kind "unknown".
 """
 
 from __future__ import annotations
@@ -582,8 +598,10 @@ class EntityResolver:
         doc = self.doc
         text = doc[start:end].text
         entry = outlet_entry(text)
-        if entry is not None and entry[1] in _NEWS_KINDS:
-            self._add_org(entry[0], "outlet", start, end, head, "mention", head_word="")
+        if entry is not None:
+            # the NER's "Bloomberg" PERSON: a news outlet, or an official channel
+            kind: SpeakerKind = "outlet" if entry[1] in _NEWS_KINDS else "organization"
+            self._add_org(entry[0], kind, start, end, head, "mention", head_word="")
             return
         words = tuple(_norm(doc[i].text) for i in range(start, end))
         # gender the mention itself states: "Mrs. Obama", "Michelle Obama"
