@@ -375,6 +375,18 @@ def test_outlet_speaker_with_a_relaying_cue_is_its_via() -> None:
     assert via is not None and (via.name, via.start) == ("NHK", text.index("NHK"))
 
 
+def test_relaying_outlet_speaker_does_not_take_the_via_from_the_quote() -> None:
+    """'X, an official said, according to Reuters': both quotes are relayed by Reuters."""
+    text = "Talks will resume, a Kremlin official said, according to Reuters."
+    content = "Talks will resume, a Kremlin official said"
+    official = attribution(text, "Talks will resume", "a Kremlin official", "said", n=1)
+    reuters = attribution(
+        text, content, "Reuters", "according to", n=2, kind="indirect", speaker_kind="outlet"
+    )
+    quotes = tag(document_from_text("t", text), [official, reuters], None, GAZ)
+    assert [q.outlet.via.name if q.outlet.via else None for q in quotes] == ["Reuters"] * 2
+
+
 def test_outlet_relays_the_quote_its_words_contain() -> None:
     """'Xi said ..., CCTV said' gives Xi's quote via CCTV, and CCTV's own none."""
     text = "Xi said relations were “at their best in history,” state broadcaster CCTV said."

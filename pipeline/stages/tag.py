@@ -749,6 +749,12 @@ def assign_vias(
             w0, w1 = windows[i]
             if not _within((c.start, c.end), (w0, w1)) or not _eligible(c, a, attributions):
                 continue
+            sp = a.speaker
+            if sp is not None and _overlaps(c.start, c.end, sp.start, sp.end):
+                # "..., according to Reuters" with Reuters as the speaker: its own via, which
+                # does not take the channel from the quote it relays ("a Kremlin official said").
+                owned[i].append((0, cand))
+                continue
             scored.append((_distance(c.start, c.end, *_anchor(a)), i))
         if scored:
             best = min(d for d, _ in scored)
