@@ -844,7 +844,7 @@ class EntityResolver:
             return "organization", self._org_name(span.start, end), lemma, plural
         if self.lex.person_noun(lemma) or self.lex.person_noun(_norm(root.text)):
             return "anonymous", self._descriptor(start, end), lemma, plural
-        if lemma in self.lex.outlet_heads:
+        if lemma in self.lex.outlet_heads or _norm(root.text) in self.lex.outlet_heads:
             return "outlet", self._descriptor(start, end), lemma, plural
         return "unknown", None, lemma, plural
 
@@ -1095,7 +1095,17 @@ class EntityResolver:
         span = self.doc.char_span(start, end, alignment_mode="expand")
         if span is None or len(span) == 0:
             return _UNKNOWN
-        return self._resolve_span(span)
+        # a span cut out of a larger phrase ("the IMF" of "the IMF report") has several
+        # tokens whose heads lie outside it; spaCy's root is then the first, maybe "the"
+        s, e = span.start, span.end
+        while e - s > 1 and (
+            self.doc[s].pos_ in ("DET", "ADP", "PUNCT", "SPACE", "CCONJ")
+            and not (s <= self.doc[s].head.i < e)
+        ):
+            s += 1
+        while e - s > 1 and self.doc[e - 1].pos_ in ("PUNCT", "SPACE"):
+            e -= 1
+        return self._resolve_span(self.doc[s:e])
 
     def _resolve_span(self, span: Span) -> Resolution:
         """Resolve a non-empty span of the parse."""
