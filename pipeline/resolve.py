@@ -366,8 +366,12 @@ class EntityResolver:
         self._quoted = [False] * len(doc)
         self._label_votes: Counter[tuple[str, bool]] = Counter()
         self._late: dict[int, _Entity | None] = {}
+        # the table learns (genders, nationalities) only while it is built, so that what
+        # resolve() answers never depends on the order it is asked in
+        self._building = True
         self._index_tokens()
         self._build()
+        self._building = False
 
     # ---- per-token facts, one pass
 
@@ -979,8 +983,8 @@ class EntityResolver:
             best = self._last_speaker(pos, ptype)
             if best is not None:
                 compatible = [best]
-        if best is not None and best.gender is None and ptype in ("m", "f") and (
-            len(compatible) == 1 and best.kind == "person"
+        if self._building and best is not None and best.gender is None and (
+            ptype in ("m", "f") and len(compatible) == 1 and best.kind == "person"
         ):
             best.gender = ptype  # later "she"/"he" can rely on it
         return best
@@ -1173,7 +1177,7 @@ class EntityResolver:
             if d <= 10 and key > best_key:
                 best, best_key = cand, key
         self._late[id(ent)] = best
-        if best is not None and best_key[1] >= 2:
+        if self._building and best is not None and best_key[1] >= 2:
             best.nations |= ent.nations  # an exact role: its nationality is the person's
         return best
 

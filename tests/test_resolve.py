@@ -250,6 +250,22 @@ def test_builds_from_the_given_parse(nlp: Language) -> None:
     assert nlp_mod.PARSE_COUNT == before
 
 
+def test_answers_do_not_depend_on_the_order_asked(nlp: Language) -> None:
+    """Resolving mentions back to front gives what front to back gives."""
+    text = (
+        "Putin called Xi on Monday. The Russian president said ties were strong. He added "
+        "that the West was hostile.\n\nShe said nothing, a Kremlin official said. "
+        "Senator Elizabeth Warren disagreed. The senator said the call was a mistake."
+    )
+    doc = nlp(text)
+    spans = [(c.start_char, c.end_char) for c in doc.noun_chunks]
+    forward = EntityResolver(document_from_text("t", text), doc)
+    backward = EntityResolver(document_from_text("t", text), doc)
+    ahead = [forward.resolve(s, e) for s, e in spans]
+    behind = [backward.resolve(s, e) for s, e in reversed(spans)][::-1]
+    assert ahead == behind
+
+
 def test_lexicon_covers_the_field() -> None:
     """Titles from politics, the military, business, academia, religion and abroad."""
     lex = lexicon()
