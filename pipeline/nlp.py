@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -71,8 +72,78 @@ def model_info(nlp: Language) -> dict[str, str]:
 
 
 def parse(nlp: Language, texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
-    """Parse texts in batches; each text is parsed exactly once."""
+    """Parse texts in batches; each text is parsed exactly once (a long one in chunks)."""
     global PARSE_COUNT
-    for doc in nlp.pipe(texts, batch_size=batch_size):
+    short: list[str] = []
+    for text in texts:
+        if len(text) <= CHUNK_CHARS:
+            short.append(text)
+            if len(short) < batch_size:
+                continue
+        for doc in nlp.pipe(short, batch_size=batch_size):
+            PARSE_COUNT += 1
+            yield doc
+        short = []
+        if len(text) > CHUNK_CHARS:
+            PARSE_COUNT += 1
+            yield parse_long(nlp, text)
+    for doc in nlp.pipe(short, batch_size=batch_size):
         PARSE_COUNT += 1
         yield doc
+
+
+#: Texts longer than this are parsed in chunks. spaCy refuses texts over ``nlp.max_length``
+#: (1,000,000) and its parser needs about 1 GB per 100,000 characters; no news article is this
+#: long, so ordinary articles are parsed whole and their output does not depend on the chunking.
+CHUNK_CHARS = 100_000
+#: Where a chunk may end, best first: a paragraph break, a line break, a sentence end, a space.
+_CUTS = (
+    re.compile(r"\n\s*\n\s*"),
+    re.compile(r"\n\s*"),
+    re.compile(r"[.!?…][”’\"')\]]*\s+"),
+    re.compile(r"\s+"),
+)
+
+
+def chunks(text: str, size: int | None = None) -> list[str]:
+    """Cut ``text`` into pieces of at most ``size`` characters that join back into ``text``.
+
+    Each piece ends at the last paragraph break of its window, else line break, else sentence
+    end, else space (in the window's second half); a text with none of them is cut anywhere.
+    """
+    size = size or CHUNK_CHARS
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > size:
+        end = start + size
+        cut = end
+        for pattern in _CUTS:
+            ends = [m.end() for m in pattern.finditer(text, start + size // 2, end)]
+            if ends:
+                cut = ends[-1]
+                break
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def parse_long(nlp: Language, text: str) -> Doc:
+    """Parse a long text chunk by chunk and join the parses into one Doc over the whole text.
+
+    The joined Doc's offsets are those of ``text``; the chunks' tensors (which no stage reads)
+    are dropped as each chunk is parsed, so memory grows with the tokens only.
+    """
+    from spacy.tokens import Doc
+
+    docs = []
+    for doc in nlp.pipe(chunks(text), batch_size=1):
+        doc.tensor = doc.tensor[:0]
+        docs.append(doc)
+    # The stubs lack from_docs' ``exclude`` (spaCy >= 3.2).
+    joined = Doc.from_docs(  # type: ignore[call-arg]
+        docs, ensure_whitespace=False, exclude=["tensor", "user_data"]
+    )
+    if joined.text != text:  # never expected: the chunks join back into the text
+        raise ValueError("chunked parse does not reproduce the article's text")
+    return joined
