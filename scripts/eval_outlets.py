@@ -33,6 +33,7 @@ from pipeline.stages.tag import GazetteerLike, find_credits, find_wire  # noqa: 
 
 DEFAULT_DATA = ROOT.parent / "shared" / "data" / "polnear"
 NO_WIRE = {"", "none", "na", "n/a"}
+PRONOUN = re.compile(r"^(?:it|its|they|them|their|he|she|his|her|we|our|you)$", re.IGNORECASE)
 
 # PolNeAR's publisher codes, for the gazetteer's weak forms ("The Post" in a Post article).
 PUBLISHERS = {
@@ -207,18 +208,21 @@ def eval_speakers(data: Path, items: list[Article], gaz: GazetteerLike, verbose:
         print(f"\n(2) outlet speakers: skipped, a stage is not ready ({exc})")
         return
     score = Score()
+    unscored = 0
     docs = [document_from_text(a.name, a.text) for a in items]
     for art, document, parsed in zip(
         items, docs, nlp_mod.parse(nlp, (d.text for d in docs)), strict=True
     ):
         attributions = attribute(document, segment(document, parsed), parsed)
-        pred = sorted(
-            {
-                (a.speaker.start, a.speaker.end)
-                for a in attributions
-                if a.speaker is not None and a.speaker.kind == "outlet"
-            }
-        )
+        spans = {
+            (a.speaker.start, a.speaker.end)
+            for a in attributions
+            if a.speaker is not None and a.speaker.kind == "outlet"
+        }
+        # The gold has no coreference: a pronoun resolved to an outlet cannot be scored.
+        pronouns = {sp for sp in spans if PRONOUN.match(art.text[sp[0] : sp[1]])}
+        unscored += len(pronouns)
+        pred = sorted(spans - pronouns)
         outlets = outlet_spans(art.text, gaz, PUBLISHERS.get(art.meta.get("publisher", "")))
         gold = sorted(
             {
@@ -244,6 +248,7 @@ def eval_speakers(data: Path, items: list[Article], gaz: GazetteerLike, verbose:
         "(2) outlet speakers (speaker.kind == 'outlet' vs gold outlet Sources)",
         [("outlet speakers", score)],
     )
+    print(f"pronoun outlet speakers (not scored, the gold has no coreference): {unscored}")
     if verbose:
         for case in score.cases:
             print("   ", case)
