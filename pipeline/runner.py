@@ -240,46 +240,14 @@ def walk_inputs(input_dir: Path, follow_symlinks: bool) -> Iterator[tuple[Path, 
     """The input files under ``input_dir`` in walk order, as (path, relative path)."""
     from pipeline.stages import strip
 
-    if hasattr(strip, "walk_inputs"):
-        walk: Callable[[Path, bool], Iterator[tuple[Path, str] | InputError]]
-        walk = strip.walk_inputs  # type: ignore[attr-defined,unused-ignore]
-        yield from walk(input_dir, follow_symlinks)
-        return
-    # Interim, until strip exposes its walk: the same walk through its helper.
-    for path, problem in strip._walk(input_dir, follow_symlinks):
-        rel = path.relative_to(input_dir).as_posix()
-        yield InputError(rel, problem) if problem is not None else (path, rel)
+    return strip.walk_inputs(input_dir, follow_symlinks)
 
 
 def read_input(path: Path, input_dir: Path) -> list[Document | InputError]:
     """The documents (or errors) of one input file."""
     from pipeline.stages import strip
 
-    if hasattr(strip, "read_input"):
-        read: Callable[[Path, Path], list[Document | InputError]]
-        read = strip.read_input  # type: ignore[attr-defined,unused-ignore]
-        return read(path, input_dir)
-    # Interim, until strip exposes its extraction: iter_documents' body per file.
-    rel = path.relative_to(input_dir).as_posix()
-    kind_ext = strip._kind(path.name)
-    assert kind_ext is not None
-    kind, ext = kind_ext
-    doc_id = rel[: -len(ext)] if rel.endswith(ext) else rel
-    try:
-        raw = strip._read_raw(path)
-    except ValueError as exc:
-        return [InputError(rel, str(exc))]
-    if kind == "jsonl":
-        return list(strip._jsonl_documents(rel, doc_id, raw))
-    try:
-        source, _enc = strip.decode_bytes(raw)
-        return [
-            strip.build_document(
-                doc_id, rel, hashlib.sha256(raw).hexdigest(), kind, source, kind == "html", {}
-            )
-        ]
-    except ValueError as exc:
-        return [InputError(rel, str(exc))]
+    return strip.read_input(path, input_dir)
 
 
 def input_events(
@@ -289,7 +257,13 @@ def input_events(
     walk_errors: list[ErrorRecord],
     stage_time: dict[str, float],
 ) -> Iterator[_Event]:
-    """Each input in walk order, followed by its documents when it has to be processed."""
+    """Each input in walk order, followed by its documents when it has to be processed.
+
+    A doc_id belongs to the first input (in walk order) that gives it: a later document with
+    the same doc_id (a.html then a.txt, or a JSONL id a file already took) is a DuplicateDocId
+    error, and an input that had one is read again on an incremental run (its twin may be gone).
+    """
+    owners: dict[str, str] = {}
     t = time.perf_counter()
     for item in inputs:
         if isinstance(item, InputError):
@@ -302,14 +276,38 @@ def input_events(
         except OSError:
             sha = ""  # never matches: read_input reports why the file cannot be read
         entry = previous.entries.get(rel) if previous is not None else None
-        if entry is not None and sha and entry["sha256"] == sha:
+        if (
+            entry is not None
+            and sha
+            and entry["sha256"] == sha
+            and not any(d in owners for d in entry["doc_ids"])
+            and not any(e["error"] == "DuplicateDocId" for e in entry["errors"])
+        ):
+            owners.update(dict.fromkeys(entry["doc_ids"], rel))
             stage_time["hash"] = stage_time.get("hash", 0.0) + time.perf_counter() - t
             yield _Input(rel, sha, [], reuse=entry)
             t = time.perf_counter()
             continue
         items = read_input(path, input_dir)
-        documents = [d for d in items if isinstance(d, Document)]
+        documents = []
         errors = [_error(e.path, "strip", e) for e in items if isinstance(e, InputError)]
+        for d in items:
+            if not isinstance(d, Document):
+                continue
+            if d.doc_id in owners:
+                errors.append(
+                    ErrorRecord(
+                        path=d.source,
+                        stage="strip",
+                        error="DuplicateDocId",
+                        message=f"doc_id {d.doc_id!r} is already taken by {owners[d.doc_id]}; "
+                        "rename one of them (a doc_id is the input's path without its "
+                        "extension, or a JSONL line's id)",
+                    )
+                )
+                continue
+            owners[d.doc_id] = rel
+            documents.append(d)
         stage_time["strip"] = stage_time.get("strip", 0.0) + time.perf_counter() - t
         yield _Input(rel, sha, errors)
         yield from documents
