@@ -109,6 +109,7 @@ _PRONOUNS: dict[str, PronounType] = {
     "they": "plural", "them": "plural", "we": "plural", "us": "plural",
     "it": "thing", "its": "thing", "their": "plural",
 }
+_GENDERED = {"man": "m", "men": "m", "woman": "f", "women": "f", "brother": "m", "sister": "f"}
 _FIRST_PERSON = frozenset({"i", "me", "myself", "we", "us", "my", "our"})
 _SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass"})
 _ORG_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC"})
@@ -298,6 +299,7 @@ class _Entity:
     mentions: list[_Mention] = field(default_factory=list)
     introduced: int = -1  # token index of the latest full-name mention
     forms: dict[tuple[str, ...], str] = field(default_factory=dict)  # name forms, in order
+    members: list[_Entity] = field(default_factory=list)  # of a group ("Xi and Putin")
 
     def canonical(self, given_names: dict[str, str]) -> None:
         """Name a person by the fullest form the article uses ("Vladimir V. Putin").
@@ -431,13 +433,30 @@ class EntityResolver:
             weight *= 0.3  # names inside a quotation are rarely what a narrative "he" means
         return weight, speaker
 
-    def _add(self, ent: _Entity, start: int, end: int, head: int, by: ResolvedBy) -> _Mention:
+    def _add(
+        self, ent: _Entity, start: int, end: int, head: int, by: ResolvedBy, index: bool = True
+    ) -> _Mention:
         tok = self.doc[head]
         weight, speaker = self._weight(tok)
         m = _Mention(start, end, head, self._sent[head], weight, speaker, by)
         ent.mentions.append(m)
-        self._by_head[head] = (ent, m)
+        if index:  # a group's mention at a member's head is for salience only
+            self._by_head[head] = (ent, m)
         return m
+
+    def _group_entity(self, members: list[_Entity], role: str) -> _Entity:
+        """The plural entity "A and B" for named people spoken of together ("they")."""
+        members = sorted(members, key=lambda m: m.mentions[0].start)
+        key = "group:" + ",".join(str(id(m)) for m in members)
+        ent = self._orgs.get(key)
+        if ent is None:
+            # named once the members' canonical names are known (end of _build)
+            ent = _Entity("person", None, plural=True, head=role, members=members)
+            if role:
+                ent.roles.add(role)
+            self._orgs[key] = ent
+            self.entities.append(ent)
+        return ent
 
     # ---- building
 
@@ -468,6 +487,9 @@ class EntityResolver:
         for entity in self.entities:
             if entity.kind == "person":
                 entity.canonical(self.lex.first_names)
+        for entity in self.entities:
+            if entity.members:
+                entity.name = " and ".join(str(m.name) for m in entity.members)
         # descriptions read before the role they name was stated, in text order (so the
         # nationality one of them teaches a person serves the next: "the Russian president"
         # then "the Russian leader")
@@ -627,6 +649,13 @@ class EntityResolver:
                 bucket.append(ent)
         self._add(ent, start, end, head, "mention")
         self._roles_of(ent, start, end)
+        tok = doc[head]
+        if tok.dep_ == "conj" and tok.head.i in self._by_head:
+            # "Xi and Putin have said": the pair is what a later "they" means
+            first = self._by_head[tok.head.i][0]
+            if first.kind == "person" and first is not ent and not first.plural:
+                pair = self._group_entity([first, ent], "")
+                self._add(pair, tok.head.i, end, tok.head.i, "mention", index=False)
         if ent.gender is None:
             ent.gender = gender
 
@@ -708,8 +737,8 @@ class EntityResolver:
                 continue
             tok = doc[i]
             lemma = _norm(tok.lemma_)
-            if tok.pos_ == "NOUN" and self.lex.person_noun(lemma):
-                ent.roles.add(lemma)
+            if tok.pos_ == "NOUN" and self.lex.person_noun(lemma) and lemma != "counterpart":
+                ent.roles.add(lemma)  # "his Russian counterpart" says nothing of the office
             i += 1
         self._origins(start, end, anchor, ent.nations, ent.affiliations)
 
@@ -781,6 +810,14 @@ class EntityResolver:
             self._add_org(name, kind, chunk.start, chunk.end, root.i, "mention", head_word,
                           plural)
             return
+        if kind == "anonymous" and plural and (
+            any(c.lower_ == "both" for c in root.children)
+            or any(c.lower_ == "two" for c in root.children) and self._definite(chunk)
+        ):
+            pair = self._pair(root, head_word)
+            if pair is not None:
+                self._add(pair, chunk.start, chunk.end, root.i, "coreference")
+                return
         if kind == "anonymous":
             if self._definite(chunk):
                 ant = self._description(chunk, head_word, want_orgs=False)
@@ -788,6 +825,31 @@ class EntityResolver:
                     self._add(ant, chunk.start, chunk.end, root.i, "coreference")
                     return
             self._add_anonymous(chunk, head_word, plural)
+
+    def _pair(self, root: Token, head_word: str) -> _Entity | None:
+        """ "The two leaders", "both presidents": the two most salient people just before.
+
+        People whose stated roles contradict the noun are left out ("the two leaders" are not
+        a leader and a professor); people with no stated role may be in the pair.
+        """
+        groups = self.lex.groups({head_word})
+        is_role = bool(groups) or self.lex.is_title(head_word)  # "leaders", not "men"
+        scored: list[tuple[float, int, _Entity]] = []
+        for i, ent in enumerate(self.entities):
+            if ent.kind != "person" or ent.plural:
+                continue
+            if is_role and ent.roles and self._role_match({head_word}, groups, ent) <= 0:
+                continue
+            if ent.gender and head_word in _GENDERED and _GENDERED[head_word] != ent.gender:
+                continue  # "the two men" are not Donald and Heidi
+            score = self._salience(ent, root.i, _WINDOW)
+            if score > 0:
+                scored.append((score, -i, ent))
+        if len(scored) < 2:
+            return None
+        scored.sort(key=lambda x: (x[0], x[1]), reverse=True)
+        first, second = sorted(scored[:2], key=lambda x: x[2].mentions[0].start)
+        return self._group_entity([first[2], second[2]], head_word)
 
     def _attached_to_person(self, root: Token) -> bool:
         """Whether a noun is an apposition of a named person ("China's president, Xi Jinping")."""
@@ -992,6 +1054,8 @@ class EntityResolver:
     def _agrees(self, ent: _Entity, ptype: PronounType) -> float:
         """How well an entity fits a pronoun: 0 excluded, <1 possible, 1 good."""
         if ptype in ("m", "f"):
+            if ent.plural:
+                return 0.0
             if ent.kind == "person":
                 if ent.gender is None:
                     return 0.7
@@ -1004,6 +1068,8 @@ class EntityResolver:
                 return 0.0
             return 1.0 if ent.kind == "person" else 0.5 if ent.kind == "anonymous" else 0.0
         if ptype == "plural":
+            if ent.members:
+                return 0.7  # people named together are a "they" less often than a group noun
             if ent.plural:
                 return 1.0
             if ent.kind in ("organization", "outlet"):
@@ -1190,21 +1256,23 @@ class EntityResolver:
             if not named:
                 return None  # "lawyers for both Donald and Ivana Trump" are the lawyers
             anchor = named[0]
-        names: list[str] = []
+        people: list[_Entity] = []
         todo = [anchor]
         while todo:
             tok = todo.pop()
             hit = self._by_head.get(tok.i)
             if hit is None or hit[0].kind != "person" or hit[0].name is None:
                 return None  # "Mr. Obama and his aides": not a group of named people
-            if hit[0].name not in names:
-                names.append(hit[0].name)
+            if hit[0] not in people:
+                people.append(hit[0])
             todo.extend(
                 c for c in tok.children if c.dep_ == "conj" and span.start <= c.i < span.end
             )
-        if len(names) < 2:
+        if len(people) < 2:
             return None
-        return Resolution(" and ".join(names), "person", "mention")
+        # named as the pair is everywhere in the article: in order of first mention
+        people.sort(key=lambda m: m.mentions[0].start)
+        return Resolution(" and ".join(str(m.name) for m in people), "person", "mention")
 
     def _is_person(self, i: int) -> bool:
         hit = self._by_head.get(i)

@@ -155,6 +155,18 @@ CASES = [
         id="coordinated-people",
     ),
     pytest.param(
+        "Chinese President Xi Jinping called Russian President Vladimir Putin on Monday.\n\n"
+        "The two leaders declared their friendship had no limits.",
+        "The two leaders", 0, "Xi Jinping and Vladimir Putin", "person", "coreference",
+        id="the-two-leaders",
+    ),
+    pytest.param(
+        "Xi Jinping and Vladimir Putin met in Moscow on Monday.\n\n"
+        "They said the partnership would deepen.",
+        "They", 0, "Xi Jinping and Vladimir Putin", "person", "coreference",
+        id="they-coordinated-people",
+    ),
+    pytest.param(
         "President Barack Obama spoke on Monday.\n\nThe FBI director said the case was closed.",
         "The FBI director", 0, "FBI director", "anonymous", "mention",
         id="synonym-needs-agreeing-modifiers",
