@@ -29,14 +29,15 @@ Decisions (documented here because they shape the output):
 - A bare surname ("Li") goes to the person of that name introduced (full name) last before
   the mention; a surname never introduced gets its own entity, upgraded when the full name
   appears later. A stated gender keeps same-surname people apart ("Mrs. Clinton").
-- Coordinated named people ("both Xi and Putin") resolve to their names joined by "and",
-  kind "person".
+- Coordinated named people ("both Xi and Putin") resolve to their names joined by "and" in
+  order of first mention, kind "person"; so do "the two leaders" / "both men" (the two most
+  salient people whose stated roles and gender fit) and a "they" that means such a pair.
 - An unnamed person ("a senior U.S. official", "officials", "those close to him", "the
   State Department spokesperson" with no antecedent) is kind "anonymous" with the
   descriptor as its name, determiners dropped. An unnamed spokesperson is a person, not
   their organisation, so it is anonymous rather than "organization". A later definite
   description with the same head noun ("the official") corefers with it; a different role
-  noun does not. A description with "former", "incoming", a number ("the two leaders") or
+  noun does not. A description with "former", "incoming", another number than two, or
   "counterpart" starts someone new.
 - A first-person "I" outside quotation marks is the author: the document's byline when it
   has one, else unknown. A quoted "I"/"we" is left to the quote's speaker (not known here).
