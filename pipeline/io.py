@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -77,7 +78,23 @@ def iter_json_lines(path: Path) -> Iterator[tuple[int, Any]]:
             try:
                 yield lineno, json.loads(line)
             except json.JSONDecodeError as exc:
-                yield lineno, BadRecord(str(path), lineno, f"not valid JSON: {exc.msg}")
+                msg = f"not valid JSON: {exc.msg} at column {exc.colno}"
+                yield lineno, BadRecord(str(path), lineno, msg, _doc_id_of(line))
+
+
+_DOC_ID = re.compile(r'"doc_id"\s*:\s*("(?:[^"\\\n]|\\.)*")')
+
+
+def _doc_id_of(line: str) -> str | None:
+    """The doc_id of a line that is not valid JSON, when it can still be read."""
+    m = _DOC_ID.search(line)
+    if m is None:
+        return None
+    try:
+        doc_id = json.loads(m.group(1))
+    except json.JSONDecodeError:
+        return None
+    return doc_id if isinstance(doc_id, str) and doc_id else None
 
 
 def read_records(
@@ -98,7 +115,7 @@ def read_records(
                 str(path),
                 lineno,
                 render_validation_error(exc),
-                doc_id if isinstance(doc_id, str) else None,
+                doc_id if isinstance(doc_id, str) and doc_id else None,
             )
 
 
@@ -122,18 +139,25 @@ def read_stage(directory: Path, stage: str) -> Iterator[Record | BadRecord]:
 
 
 def group_by_doc(items: Iterable[Any]) -> Iterator[tuple[str, list[Any]]]:
-    """Group consecutive records (or BadRecords) by doc_id, keeping input order."""
+    """Group consecutive records (or BadRecords) by doc_id, keeping input order.
+
+    A BadRecord whose doc_id cannot be read joins the group it sits in (the next one when it
+    comes first), so one broken line spoils one article, not the grouping of all that follow.
+    """
     current: str | None = None
     bucket: list[Any] = []
     for item in items:
-        doc_id = getattr(item, "doc_id", None) or f"<unknown:{getattr(item, 'path', '?')}>"
+        doc_id = getattr(item, "doc_id", None)
+        if not doc_id:
+            bucket.append(item)
+            continue
         if current is not None and doc_id != current:
             yield current, bucket
             bucket = []
         current = doc_id
         bucket.append(item)
-    if current is not None:
-        yield current, bucket
+    if bucket:
+        yield current or f"<unknown:{getattr(bucket[0], 'path', '?')}>", bucket
 
 
 class AtomicWriter:
