@@ -205,8 +205,11 @@ class ViaRules:
     reject: tuple[re.Pattern[str], ...]
     media_reject: tuple[re.Pattern[str], ...]
     official: re.Pattern[str]
-    media: tuple[tuple[re.Pattern[str], str], ...]
-    platforms: tuple[tuple[re.Pattern[str], str, str], ...]
+    official_noun: re.Pattern[str]
+    media: re.Pattern[str]
+    media_kinds: dict[str, str]
+    platforms: re.Pattern[str]
+    platform_kinds: dict[str, tuple[str, str]]
     appositive: re.Pattern[str]
     needs_body: frozenset[str]
     appositive_kinds: dict[str, str]
@@ -246,18 +249,15 @@ def via_rules() -> ViaRules:
         rf"(?:\s+(?:from|by|issued\s+by|released\s+by)\s+(?:the\s+)?"
         rf"(?P<after>(?:{_WORD})(?:\s+(?:{_WORD})){{0,4}}))?"
     )
-    media = []
-    for line in _data_lines("tag_media.txt"):
-        noun, kind = line.split("\t")
-        # Nationalities ("Russian television") and the state words; not "On television".
-        adjectives = rf"(?:(?:(?!{_NOT_NAMES}\b)[A-Z][a-z]+|state|state-run|state-owned|"
-        adjectives += r"state-controlled|public|national|local|official|pro-[\w-]+|"
-        adjectives += r"Kremlin-backed|Kremlin-controlled)\s+){0,3}"
-        media.append((re.compile(rf"\b{adjectives}{re.escape(noun)}\b"), kind))
-    platforms = []
-    for line in _data_lines("tag_platforms.txt"):
-        pname, kind, source = line.split("\t")
-        platforms.append((re.compile(source), pname, kind))
+    media_kinds = dict(line.split("\t") for line in _data_lines("tag_media.txt"))
+    # Nationalities ("Russian television") and the state words; not "On television".
+    adjectives = rf"(?:(?:(?!{_NOT_NAMES}\b)[A-Z][a-z]+|state|state-run|state-owned|"
+    adjectives += r"state-controlled|public|national|local|official|pro-[\w-]+|"
+    adjectives += r"Kremlin-backed|Kremlin-controlled)\s+){0,3}"
+    media = re.compile(rf"\b{adjectives}(?P<noun>{_alternation(media_kinds)})\b")
+    # One pass for all platforms: group p<i> is line i of tag_platforms.txt.
+    platforms = [tuple(line.split("\t")) for line in _data_lines("tag_platforms.txt")]
+    platform_rx = re.compile("|".join(f"(?P<p{i}>{p[2]})" for i, p in enumerate(platforms)))
     nouns = dict(line.split("\t") for line in _data_lines("tag_outlet_nouns.txt"))
     # "state broadcaster CCTV", "the daily Kommersant": the noun says the name is an outlet.
     appositive = re.compile(rf"\b(?P<noun>{_alternation(nouns)})\s+(?!{_NOT_NAMES}\b){NAME}")
@@ -276,8 +276,11 @@ def via_rules() -> ViaRules:
         reject=tuple(sides["reject"]),
         media_reject=tuple(sides["reject-media"]),
         official=official,
-        media=tuple(media),
-        platforms=tuple(platforms),
+        official_noun=re.compile(rf"\b(?i:{channels})(?:s|es)?\b"),
+        media=media,
+        media_kinds=media_kinds,
+        platforms=platform_rx,
+        platform_kinds={f"p{i}": (p[0], p[1]) for i, p in enumerate(platforms)},
         appositive=appositive,
         needs_body=needs_body,
         appositive_kinds={k.lower(): v for k, v in nouns.items()},
@@ -463,11 +466,27 @@ def _official_name(body: str, after: str | None, noun: str, gaz: GazetteerLike) 
     return noun.lower()
 
 
+_REST = re.compile(r"[\s,]*(?:the\s+)?")
+
+
+def _official_matches(text: str, rules: ViaRules) -> list[re.Match[str]]:
+    """Official channel phrases, found from their nouns (the full pattern is slow to scan)."""
+    out: list[re.Match[str]] = []
+    for n in rules.official_noun.finditer(text):
+        if out and out[-1].end() > n.start():
+            continue  # already inside the previous phrase ("statement from the ... statement")
+        for m in rules.official.finditer(text, max(0, n.start() - 120), n.end() + 80):
+            if m.start("noun") == n.start():
+                out.append(m)
+                break
+    return out
+
+
 def find_channels(text: str, gaz: GazetteerLike, publisher: str | None = None) -> list[Channel]:
     """Every outlet, platform, generic medium and official channel mentioned in ``text``."""
     rules = via_rules()
     official: list[Channel] = []
-    for m in rules.official.finditer(text):
+    for m in _official_matches(text, rules):
         body, after = m.group("body"), m.group("after")
         named = bool(after) or any(w.lower() not in _GENERIC_BODY for w in body.split())
         if not named and m.group("noun").lower() in rules.needs_body:
@@ -484,11 +503,10 @@ def find_channels(text: str, gaz: GazetteerLike, publisher: str | None = None) -
         if entry.kind in OFFICIAL_KINDS:
             continue  # a body, not a channel: it only counts inside an official channel
         outlets.append(Channel(start, end, entry.name, _kind(entry.kind), False))
-    platforms = [
-        Channel(m.start(), m.end(), pname, _kind(kind), False)
-        for rx, pname, kind in rules.platforms
-        for m in rx.finditer(text)
-    ]
+    platforms = []
+    for m in rules.platforms.finditer(text):
+        pname, kind = rules.platform_kinds[m.lastgroup or ""]
+        platforms.append(Channel(m.start(), m.end(), pname, _kind(kind), False))
     # Outlets the gazetteer does not know, named as such ("state broadcaster CCTV"), and then
     # every other mention of the same name in the article ("... by CCTV").
     known = {(c.start, c.end) for c in outlets}
@@ -504,23 +522,21 @@ def find_channels(text: str, gaz: GazetteerLike, publisher: str | None = None) -
                 outlets.append(Channel(m.start(), m.end(), name, kind, False))
     media: list[Channel] = []
     named_starts = {c.start for c in outlets}
-    for rx, kind in rules.media:
-        for m in rx.finditer(text):
-            # "state broadcaster CCTV": the generic words only describe the named outlet.
-            rest = re.match(r"[\s,]*(?:the\s+)?", text[m.end() :])
-            if rest is not None and m.end() + rest.end() in named_starts:
-                continue
-            mention = re.sub(r"^(?i:the|a|an)\s+", "", m.group(0))
-            # A bare "TV" or "radio" is a medium only when spoken "on" ("said on TV"), not
-            # "said to the TV"; nor when it qualifies a noun ("talk radio host").
-            start = m.end() - len(mention)
-            if " " not in mention and not re.search(
-                r"\b[Oo]n\s+$", text[max(0, start - 8) : start]
-            ):
-                continue
-            if any(reject.match(text, m.end()) for reject in rules.media_reject):
-                continue
-            media.append(Channel(start, m.end(), mention, _kind(kind), False))
+    for m in rules.media.finditer(text):
+        kind = rules.media_kinds[m.group("noun")]
+        # "state broadcaster CCTV": the generic words only describe the named outlet.
+        rest = _REST.match(text, m.end())
+        if rest is not None and rest.end() in named_starts:
+            continue
+        mention = re.sub(r"^(?i:the|a|an)\s+", "", m.group(0))
+        # A bare "TV" or "radio" is a medium only when spoken "on" ("said on TV"), not
+        # "said to the TV"; nor when it qualifies a noun ("talk radio host").
+        start = m.end() - len(mention)
+        if " " not in mention and not re.search(r"\b[Oo]n\s+$", text[max(0, start - 8) : start]):
+            continue
+        if any(reject.match(text, m.end()) for reject in rules.media_reject):
+            continue
+        media.append(Channel(start, m.end(), mention, _kind(kind), False))
     # Earlier groups win overlaps: an official channel's own words are not separate outlets.
     chosen: list[Channel] = []
     # Platforms before the gazetteer so that "Twitter" is always the same online channel.
