@@ -13,6 +13,8 @@ from pipeline import nlp as nlp_mod
 from pipeline.api import document_from_text
 from pipeline.resolve import EntityResolver, Resolution, lexicon
 
+from .conftest import CORPUS
+
 # (article, mention, which occurrence of the mention, expected name, kind, resolved_by)
 CASES = [
     pytest.param(
@@ -239,6 +241,62 @@ def test_outlet(nlp: Language, text: str, mention: str) -> None:
     )
     assert got.kind == "outlet"
     assert got.name is not None and "broadcaster" not in got.name
+
+
+# The bundled seed articles, checked by hand: (article, mention, nth occurrence, mention
+# width in characters or None for the whole mention, name, kind, resolved_by).
+SEEDS = [
+    ("000", "Xi told Putin", 0, 2, "Xi Jinping", "person", "mention"),
+    ("000", "Putin said in comments", 0, 5, "Vladimir Putin", "person", "mention"),
+    ("000", "the State Department spokesperson", 0, None, "State Department spokesperson",
+     "anonymous", "mention"),
+    ("001", "a Kremlin official", 0, None, "Kremlin official", "anonymous", "mention"),
+    ("001", "He said the Russian", 0, 2, "Xi Jinping", "person", "coreference"),
+    ("001", "TASS wrote", 0, 4, "TASS", "outlet", "mention"),
+    ("001", "the Kremlin described", 0, 11, "Kremlin", "organization", "mention"),
+    ("001", "the Russian president", 0, None, "Vladimir Putin", "person", "coreference"),
+    ("002", "Price also", 0, 5, "Ned Price", "person", "mention"),
+    ("002", "he said", 0, 2, "Ned Price", "person", "coreference"),
+    ("002", "The senior U.S. official", 0, None, "senior U.S. official", "anonymous",
+     "coreference"),
+    ("002", "The official described", 0, 12, "senior U.S. official", "anonymous",
+     "coreference"),
+    ("002", "The White House said", 0, 15, "White House", "organization", "mention"),
+    ("002", "U.S. National Security Advisor Jake Sullivan", 0, None, "Jake Sullivan", "person",
+     "mention"),
+    ("003", "Li said", 0, 2, "Li Lifan", "person", "mention"),
+    ("003", "Li said", 1, 2, "Li Yonghui", "person", "mention"),
+    ("003", "Zhang said", 0, 5, "Zhang Xin", "person", "mention"),
+    ("003", "Denisov said", 0, 7, "Andrey Denisov", "person", "mention"),
+    ("003", "The Russian presidential office", 0, None, "Russian presidential office",
+     "organization", "mention"),
+    ("003", "It said", 0, 2, "Russian presidential office", "organization", "coreference"),
+    ("004", "Mr. Xi said", 0, 6, "Xi Jinping", "person", "mention"),
+    ("004", "He told", 0, 2, "Xi Jinping", "person", "coreference"),
+    ("004", "China’s president", 0, None, "Xi Jinping", "person", "coreference"),
+    ("004", "Mr. Putin", 0, None, "Vladimir V. Putin", "person", "mention"),
+]
+_SEED_RESOLVERS: dict[str, tuple[str, EntityResolver]] = {}
+
+
+@pytest.mark.parametrize("article, mention, nth, width, name, kind, resolved_by", SEEDS)
+def test_seed_articles(
+    nlp: Language, article: str, mention: str, nth: int, width: int | None, name: str,
+    kind: str, resolved_by: str,
+) -> None:
+    """Speaker mentions of the bundled articles resolve as checked by hand."""
+    if article not in _SEED_RESOLVERS:
+        path = next(CORPUS.glob(f"{article}_*.txt"), None)
+        if path is None:
+            pytest.skip(f"corpus/{article}_*.txt is absent")
+        text = path.read_text(encoding="utf-8")
+        _SEED_RESOLVERS[article] = (
+            text, EntityResolver(document_from_text(article, text), nlp(text))
+        )
+    text, resolver = _SEED_RESOLVERS[article]
+    start = [m.start() for m in re.finditer(re.escape(mention), text)][nth]
+    got = resolver.resolve(start, start + (width or len(mention)))
+    assert got == Resolution(name, kind, resolved_by)  # type: ignore[arg-type]
 
 
 def test_narrator_is_the_author(nlp: Language) -> None:
