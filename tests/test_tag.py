@@ -440,6 +440,15 @@ def test_via_carries_to_a_cueless_continuation() -> None:
     assert quotes[1].outlet.via is not None and quotes[1].outlet.via.kind == "official_statement"
 
 
+def test_via_does_not_carry_to_another_speakers_cueless_quote() -> None:
+    """A cue-less quote attributed to someone else does not continue the previous quote."""
+    text = "“Ties are strong,” Xi told CCTV. Biden was unmoved.\n\n“We disagree.”"
+    a1 = attribution(text, "Ties are strong,", "Xi", "told", n=1)
+    a2 = attribution(text, "We disagree.", "Biden", None, n=2)
+    quotes = tag(document_from_text("t", text), [a1, a2], None, GAZ)
+    assert quotes[0].outlet.via is not None and quotes[1].outlet.via is None
+
+
 def test_via_carries_along_an_explicit_chain() -> None:
     """'CCTV said in its report on the call' carries to a later quote 'in the call'."""
     text = (

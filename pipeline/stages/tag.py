@@ -747,6 +747,13 @@ def _refers_to_event(
     return False
 
 
+def _same_speaker(a: Attribution, b: Attribution) -> bool:
+    """Could ``a`` continue ``b``'s quote (same speaker, or a speaker not known)?"""
+    if a.speaker is None or b.speaker is None:
+        return True
+    return (a.speaker.name or a.speaker.text) == (b.speaker.name or b.speaker.text)
+
+
 def assign_vias(
     text: str,
     attributions: Sequence[Attribution],
@@ -793,7 +800,12 @@ def assign_vias(
         if own is not None:
             if own.event is not None:
                 chain = own
-        elif prev is not None and a.cue is None and result[prev] is not None:
+        elif (
+            prev is not None
+            and a.cue is None
+            and result[prev] is not None
+            and _same_speaker(a, attributions[prev])
+        ):
             result[i] = result[prev]  # rule 2: a cue-less continuation of the previous quote
         elif chain is not None and chain.event is not None and chain.channel.end <= a.start:
             if _refers_to_event(text, a, windows[i], chain.event, candidates):
