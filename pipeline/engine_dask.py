@@ -114,7 +114,7 @@ def _client(stack: ExitStack, scheduler: str | None, jobs: int) -> Client:
             n_workers=jobs,
             threads_per_worker=1,  # spaCy is CPU-bound: one task per process
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: never clash with another cluster
             silence_logs=logging.ERROR,
         )
     )

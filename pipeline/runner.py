@@ -474,12 +474,13 @@ class _PreviousRecords:
         return []
 
 
-def _code_hash() -> str:
+def _code_hash(root: Path = _PACKAGE_ROOT) -> str:
+    """SHA-256 of the package's source and data files under ``root``."""
     digest = hashlib.sha256()
     for pattern in ("pipeline/**/*.py", "schemas/*.py", "pipeline/data/*"):
-        for path in sorted(_PACKAGE_ROOT.glob(pattern)):
+        for path in sorted(root.glob(pattern)):
             if path.is_file():
-                digest.update(path.relative_to(_PACKAGE_ROOT).as_posix().encode())
+                digest.update(path.relative_to(root).as_posix().encode())
                 digest.update(b"\0")
                 digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -18,6 +18,13 @@ pytest.importorskip("distributed")
 from pipeline import engine_dask  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _frozen_code_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The code's hash, fixed: an edit elsewhere in the checkout mid-test is no version change."""
+    frozen = runner._code_hash()
+    monkeypatch.setattr(runner, "_code_hash", lambda: frozen)
+
+
 @pytest.fixture()
 def corpus(tmp_path: Path) -> Path:
     """The bundled articles, a JSONL feed with a bad line, in two folders."""

@@ -14,6 +14,8 @@ from pipeline import runner
 
 from .conftest import CORPUS
 
+#: The real hash function, kept before the fixture below freezes it.
+REAL_CODE_HASH = runner._code_hash
 OUTPUTS = ("documents", "sentences", "attributions", "quotes", "errors")
 
 
@@ -25,6 +27,13 @@ def _inputs(out: Path) -> list[dict[str, object]]:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     inputs: list[dict[str, object]] = manifest["inputs"]
     return inputs
+
+
+@pytest.fixture(autouse=True)
+def _frozen_code_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The code's hash, fixed: an edit elsewhere in the checkout mid-test is no version change."""
+    frozen = runner._code_hash()
+    monkeypatch.setattr(runner, "_code_hash", lambda: frozen)
 
 
 @pytest.fixture()
@@ -119,7 +128,13 @@ def test_anything_else_changed_means_a_full_run(corpus: Path, tmp_path: Path, ed
     assert again.mode == "full" and again.reused == 0
 
 
-def test_a_code_or_data_change_changes_the_versions(monkeypatch: pytest.MonkeyPatch) -> None:
-    base = runner.versions_of(None)
-    monkeypatch.setattr(runner, "_code_hash", lambda: "0" * 64)
-    assert runner.versions_of(None) != base
+def test_a_code_or_data_edit_changes_the_code_hash(tmp_path: Path) -> None:
+    code = tmp_path / "code"
+    for package in ("pipeline", "schemas"):
+        shutil.copytree(runner._PACKAGE_ROOT / package, code / package)
+    first = REAL_CODE_HASH(code)
+    assert REAL_CODE_HASH(code) == first
+    (code / "pipeline" / "stages" / "tag.py").write_text("# edited\n", encoding="utf-8")
+    second = REAL_CODE_HASH(code)
+    (code / "pipeline" / "data" / "titles.txt").write_text("x\n", encoding="utf-8")
+    assert len({first, second, REAL_CODE_HASH(code)}) == 3
