@@ -579,11 +579,19 @@ class EntityResolver:
         n = len(doc)
         while i < n:
             tok = doc[i]
-            if tok.pos_ != "PROPN" or i in seen or tok.ent_type_ in _ORG_LABELS - {"NORP"}:
+            # right after a title, the NER's ORG is a person: "Chancellor Olaf Scholz"
+            titled = i > 0 and self.lex.is_title(_norm(doc[i - 1].text)) and (
+                tok.ent_type_ in ("", "ORG", "PERSON")
+            )
+            if tok.pos_ != "PROPN" or i in seen or (
+                tok.ent_type_ in _ORG_LABELS - {"NORP"} and not titled
+            ):
                 i += 1
                 continue
             j = i
-            while j < n and doc[j].pos_ == "PROPN" and j not in seen and not doc[j].ent_type_:
+            while j < n and doc[j].pos_ == "PROPN" and j not in seen and (
+                not doc[j].ent_type_ or titled and doc[j].ent_type_ == tok.ent_type_
+            ):
                 j += 1
             if j == i:
                 i += 1

@@ -199,6 +199,11 @@ CASES = [
         id="role-stated-after-description",
     ),
     pytest.param(
+        "State Department spokesman Ned Price spoke on Monday.\n\n"
+        "The official added that sanctions would follow.",
+        "The official", 0, "Ned Price", "person", "coreference", id="role-synonym",
+    ),
+    pytest.param(
         "The report said growth would slow.",
         "The report", 0, None, "unknown", "mention", id="unknown",
     ),
@@ -222,6 +227,30 @@ def test_resolve(
     resolver = EntityResolver(document_from_text("t", text), nlp(text))
     got = resolver.resolve(start, end)
     assert got == Resolution(name, kind, resolved_by)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "mention, name",
+    [
+        ("Sen. Elizabeth Warren", "Elizabeth Warren"),
+        ("Gen. Mark Milley", "Mark Milley"),
+        ("Gov. Gavin Newsom", "Gavin Newsom"),
+        ("Rep. Jim Jordan", "Jim Jordan"),
+        ("Prime Minister Rishi Sunak", "Rishi Sunak"),
+        ("German Chancellor Olaf Scholz", "Olaf Scholz"),
+        ("Taoiseach Leo Varadkar", "Leo Varadkar"),
+        ("Chinese Premier Li Keqiang", "Li Keqiang"),
+        ("Foreign Minister Sergey Lavrov", "Sergey Lavrov"),
+        ("Dr. Anthony Fauci", "Anthony Fauci"),
+        ("Archbishop Desmond Tutu", "Desmond Tutu"),
+        ("Apple CEO Tim Cook", "Tim Cook"),
+    ],
+)
+def test_titles_are_not_names(nlp: Language, mention: str, name: str) -> None:
+    """Titles and honorifics before a name are stripped from the canonical name."""
+    text = f"{mention} said on Monday that talks would resume."
+    got = EntityResolver(document_from_text("t", text), nlp(text)).resolve(0, len(mention))
+    assert got == Resolution(name, "person", "mention")
 
 
 @pytest.mark.parametrize(
