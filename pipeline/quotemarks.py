@@ -10,6 +10,7 @@ paragraph. Apostrophes ("don’t", "’90s", "rock ’n’ roll", the plural pos
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -52,6 +53,7 @@ class _Mark:
     pos: int
     family: Family
     role: Role
+    width: int = 1
 
 
 @dataclass
@@ -59,6 +61,7 @@ class _Open:
     pos: int
     family: Family
     paragraph: int
+    width: int = 1
 
 
 def _classify(text: str, i: int, lo: int, hi: int) -> _Mark:
@@ -103,8 +106,43 @@ def _classify(text: str, i: int, lo: int, hi: int) -> _Mark:
     return _Mark(i, "single", "apostrophe")
 
 
+# Attribute values of markup left in the text (tweet_id="...", <a href='...'>): not quotations.
+_MARKUP_VALUE = re.compile(r"""=\s*("[^"\n]*"|'[^'\n]*')""")
+
+
+def _doubled(text: str, i: int, lo: int, hi: int) -> _Mark:
+    """Two straight single marks ('') or two backticks (``) used as one double mark, as in
+    text converted from LaTeX or old wire formats."""
+    if text[i] == "`":
+        return _Mark(i, "double", "open", 2)
+    prev = text[i - 1] if i > lo else None
+    nxt = text[i + 2] if i + 2 < hi else None
+    open_ctx = prev is None or prev.isspace() or prev in _BEFORE_OPEN or prev in ALL_MARKS
+    close_ctx = nxt is None or nxt.isspace() or nxt in _AFTER_CLOSE or nxt in ALL_MARKS
+    if open_ctx and not close_ctx:
+        return _Mark(i, "double", "open", 2)
+    if close_ctx and not open_ctx:
+        return _Mark(i, "double", "close", 2)
+    return _Mark(i, "double", "either", 2)
+
+
 def _marks(text: str, lo: int, hi: int) -> list[_Mark]:
-    return [_classify(text, i, lo, hi) for i in range(lo, hi) if text[i] in ALL_MARKS]
+    skip: set[int] = set()
+    if "=" in text[lo:hi]:
+        for m in _MARKUP_VALUE.finditer(text, lo, hi):
+            skip.update((m.start(1), m.end(1) - 1))
+    out: list[_Mark] = []
+    i = lo
+    while i < hi:
+        ch = text[i]
+        if (ch == "'" or ch == "`") and text.startswith(ch * 2, i) and i + 1 < hi:
+            out.append(_doubled(text, i, lo, hi))
+            i += 2
+            continue
+        if ch in ALL_MARKS and i not in skip:
+            out.append(_classify(text, i, lo, hi))
+        i += 1
+    return out
 
 
 def _possessive(text: str, m: _Mark, later: list[_Mark]) -> bool:
@@ -147,7 +185,7 @@ def find_quotes(text: str, paragraphs: Iterable[tuple[int, int]]) -> list[QuoteS
     quotes: list[QuoteSpan] = []
 
     def emit(op: _Open, content_end: int, close_end: int, closed: bool, para: int) -> None:
-        a, b = _content(text, op.pos + 1, content_end)
+        a, b = _content(text, op.pos + op.width, content_end)
         if b - a < 1:
             return
         # 'n' in rock 'n' roll, stray 's: a one or two letter "quotation" is an apostrophe pair.
@@ -180,7 +218,7 @@ def find_quotes(text: str, paragraphs: Iterable[tuple[int, int]]) -> list[QuoteS
             if role == "either":
                 role = "close" if depth else "open"
             if role == "open":
-                stack.append(_Open(m.pos, m.family, index))
+                stack.append(_Open(m.pos, m.family, index, m.width))
                 continue
             if not depth:
                 continue  # a stray closing mark or an apostrophe: costs nothing
@@ -197,7 +235,7 @@ def find_quotes(text: str, paragraphs: Iterable[tuple[int, int]]) -> list[QuoteS
                 stack.pop()
             stack.pop()
             if not stack:
-                emit(target, m.pos, m.pos + 1, True, index)
+                emit(target, m.pos, m.pos + m.width, True, index)
         if stack:
             bottom = stack[0]
             end = hi

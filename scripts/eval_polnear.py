@@ -14,7 +14,8 @@ Speaker accuracy is over matched pairs: the predicted speaker mention overlaps t
 Source, or shares a content word with it (a pair whose gold has no Source is right when the
 prediction has no speaker either).
 "quoted": gold attributions whose Content holds a double quotation mark (or opens with a
-single one), against predictions that are direct or partial quotations; "all": everything.
+single one; NYT texts write a double mark as two apostrophes), against predictions that are
+direct or partial quotations; "all": everything.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from pipeline.api import document_from_text  # noqa: E402
 from schemas.models import Attribution, Document, Sentence  # noqa: E402
 
 Spans = tuple[tuple[int, int], ...]
-_QUOTE_MARK = re.compile("[“”\"]")
+_QUOTE_MARK = re.compile("[“”\"]|''|``")
 _STOP = frozenset(
     "a an the of to in on at for and or mr mr. mrs mrs. ms ms. his her their its 's ’s".split()
 )

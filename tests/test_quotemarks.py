@@ -84,3 +84,8 @@ def test_spans_are_inside_the_text_and_sorted(text: str) -> None:
     assert starts == sorted(starts)
     for q in quotes:
         assert 0 <= q.open_start < q.start <= q.end <= q.close_end <= len(text)
+
+
+def test_doubled_single_marks_are_double_marks() -> None:
+    text = "''I was too young; I didn't realize,'' he said. ``Fine,'' she said."
+    assert quoted(text) == ["I was too young; I didn't realize", "Fine"]

@@ -59,6 +59,12 @@ _LISTENERS = frozenset(
     {"reporter", "journalist", "audience", "crowd", "supporter", "lawmaker", "viewer",
      "listener", "reader", "voter", "member", "colleague", "delegate", "student", "worker"}
 )
+# Children of a cue that set the scene (where, when, how) rather than say what was said.
+_SETTING_DEPS = frozenset({"npadvmod", "advmod", "tmod"})
+_SETTING_PREPS = frozenset(
+    {"on", "in", "at", "during", "after", "before", "while", "from", "since", "via", "through",
+     "by"}
+)
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _PRONOUN_PERSON = frozenset({"he", "she", "him", "her", "i", "me"})
 _NEGATORS = frozenset({"not", "n't", "never", "no"})
@@ -451,7 +457,7 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
             1 for i in between
             if i not in own and art.inside[i] < 0 and not doc[i].is_punct and not doc[i].is_space
         )
-        if art.inside[tok.i] >= 0:
+        if art.inside[tok.i] >= 0 or _in_setting(hit, qtoks):
             continue
         other_quote = any(art.inside[i] >= 0 and art.inside[i] != qi for i in between)
         if other_quote and not linked:
@@ -536,8 +542,49 @@ def _clause_of(hit: _Hit, q: QuoteSpan, art: _Article) -> tuple[int, int] | None
             continue
         sub = range(c.left_edge.i, c.right_edge.i + 1)
         if qtoks & set(sub):
-            return _trim(art, sub.start, sub.stop - 1)
+            first = sub.start
+            if c.dep_ in ("oprd", "xcomp", "prep", "ccomp") and c.i > hit.token.i:
+                # "called Trump a “con artist”", "described the talks as “candid”": what
+                # is named belongs with what it is called.
+                objs = [o for o in hit.token.children if o.dep_ == "dobj" and o.i < c.i]
+                if objs and not _listener(objs[0], hit):
+                    first = objs[0].left_edge.i
+            return _trim(art, first, sub.stop - 1)
     return None
+
+
+def _in_setting(hit: _Hit, qtoks: set[int]) -> bool:
+    """True when the quotation sits in the cue's setting ("said on CNN’s “New Day”", "said
+    Sunday"), not in what it reports: a title or a name, not a quotation of the speaker."""
+    for c in hit.token.children:
+        if c.dep_ in _SETTING_DEPS or c.dep_ == "prep" and c.lower_ in _SETTING_PREPS:
+            if any(t.i in qtoks for t in c.subtree):
+                return True
+    return False
+
+
+def _named_title(art: _Article, qtoks: range) -> bool:
+    """True for a Title Case quotation after a possessive or a preposition ("on NBC’s “Meet
+    the Press.”", "the author of “The Art of the Deal”"): the name of a work or a show."""
+    doc = art.doc
+    i = qtoks.start - 1
+    while i >= 0 and doc[i].is_punct and doc[i].lower_ not in ("'s", "’s"):
+        i -= 1
+    if i < 0 or not (doc[i].lower_ in ("'s", "’s") or doc[i].pos_ == "ADP"):
+        return False
+    last = qtoks.stop - 1
+    while last > qtoks.start and doc[last].is_punct:
+        last -= 1
+    return _title_case(doc, range(qtoks.start, last + 1))
+
+
+def _title_case(doc: Doc, rng: range) -> bool:
+    """True for a short Title Case span ("Meet the Press", "Fox & Friends"): a name."""
+    words = [doc[i] for i in rng if doc[i].is_alpha]
+    if len(words) < 2 or len(words) > 7 or doc[rng.stop - 1].text in (".", "!", "?"):
+        return False
+    small = {"the", "a", "an", "of", "and", "in", "on", "for", "to", "at", "with", "is"}
+    return all(w.text[0].isupper() or w.lower_ in small for w in words) and words[0].is_title
 
 
 def _trim(art: _Article, first: int, last: int) -> tuple[int, int] | None:
@@ -619,8 +666,10 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
     # Pass 1: quotations.
     for qi, q in enumerate(art.quotes):
         para = art.paragraph_of(q.open_start)
-        found = _link(art, qi, q)
         qtoks = art._tokens(q.start, q.end)
+        if not qtoks or _named_title(art, qtoks):
+            continue
+        found = _link(art, qi, q)
         words = _content_words(doc, qtoks)
         if found is not None:
             hit, linked, gap = found
@@ -632,6 +681,8 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
             if speaker is not None and art.inside[speaker[0]] >= 0:
                 speaker = None
             embedded = _embedded(art, q, hit)
+            if (embedded or gap > 0) and _title_case(doc, qtoks):
+                continue  # a title inside a clause ("her role in “Orange Is the New Black”")
             if embedded or gap > 0:
                 clause = _clause_of(hit, q, art)
                 if words <= 4 and not _has_verb(doc, qtoks):
@@ -725,7 +776,10 @@ def _starts_sentence(art: _Article, q: QuoteSpan) -> bool:
     k = q.open_start - 1
     while k >= 0 and art.text[k].isspace():
         k -= 1
-    return k < 0 or art.text[k] in "\n.!?:" or art.text[k] in "”\""
+    # Past the closing mark of a quotation just before: “...,” he said. “Next ...
+    while k >= 0 and art.text[k] in "”\"'’»":
+        k -= 1
+    return k < 0 or art.text[k] in "\n.!?:"
 
 
 def _indirect_content(art: _Article, hit: _Hit) -> tuple[int, int] | None:
