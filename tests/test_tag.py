@@ -211,6 +211,13 @@ VIA_CASES = [
         ("Kremlin", "official_statement", "a Kremlin briefing"),
     ),
     (
+        "Pence said in a statement released by the Trump campaign that it was “a disgrace.”",
+        "a disgrace.",
+        None,
+        "said",
+        ("Trump campaign", "official_statement", "a statement released by the Trump campaign"),
+    ),
+    (
         "The leaders met for what a White House readout described as a “candid” session.",
         "candid",
         "a White House readout",

@@ -247,7 +247,9 @@ def via_rules() -> ViaRules:
         rf"(?P<body>(?:{body_word}\s+){{0,6}})"
         rf"(?P<noun>(?i:{channels}))(?:s|es)?\b"
         rf"(?:\s+(?:from|by|issued\s+by|released\s+by)\s+(?:the\s+)?"
-        rf"(?P<after>(?:{_WORD})(?:\s+(?:{_WORD})){{0,4}}))?"
+        rf"(?P<after>(?:{_WORD})(?:\s+(?:{_WORD})){{0,4}}"
+        rf"(?:\s+(?:campaign|office|ministry|administration|government|committee|department|"
+        rf"embassy|party|team))?))?"
     )
     media_kinds = dict(line.split("\t") for line in _data_lines("tag_media.txt"))
     # Nationalities ("Russian television") and the state words; not "On television".
