@@ -216,6 +216,24 @@ def _umask() -> int:
     return mask
 
 
+def remove_temp_files(directory: Path) -> list[Path]:
+    """Remove AtomicWriter's leftovers (``.NAME.XXXXXXXX.tmp``) of a killed run in ``directory``.
+
+    Only the outputs of a run are looked at: files beside them and in their shard folders.
+    Readers never take these files for outputs; this only keeps the folder clean. Return them.
+    """
+    names = [f"{fname}.jsonl" for fname, _ in STAGE_FILES.values()]
+    names += ["errors.jsonl", "manifest.json"]
+    found = [p for name in names for p in directory.glob(f".{name}.*.tmp")]
+    for stage, (fname, _) in STAGE_FILES.items():
+        for sub in (directory / fname, directory / stage):
+            if sub.is_dir():
+                found.extend(sub.glob(".part-*.jsonl.*.tmp"))
+    for path in found:
+        path.unlink(missing_ok=True)
+    return found
+
+
 def write_records(path: Path, records: Iterable[BaseModel]) -> int:
     """Write ``records`` to ``path`` atomically; return how many were written."""
     n = 0

@@ -41,6 +41,7 @@ from pipeline.io import (
     UsageError,
     group_by_doc,
     read_stage,
+    remove_temp_files,
     stage_files,
     write_json,
 )
@@ -578,6 +579,9 @@ def run(
         raise UsageError(f"input directory {input_dir} does not exist or is not a directory")
     if stages[0] != "strip":
         raise UsageError("`run` starts at strip; use the single-stage commands for later stages")
+    if out_dir.is_dir():
+        for path in remove_temp_files(out_dir):  # a killed run's, never read as outputs
+            log.info("removed %s, left by an interrupted run", path)
     t_start = time.perf_counter()
     result = RunResult(out_dir, stages)
     # Every output named from the start: a full and an incremental run report the same keys.
