@@ -302,12 +302,14 @@ class _Entity:
     forms: dict[tuple[str, ...], str] = field(default_factory=dict)  # name forms, in order
     members: list[_Entity] = field(default_factory=list)  # of a group ("Xi and Putin")
 
-    def canonical(self, given_names: dict[str, str]) -> None:
+    def canonical(self, given_names: dict[str, str], common: set[str]) -> None:
         """Name a person by the fullest form the article uses ("Vladimir V. Putin").
 
         A form that only adds words in front of a first-name-and-surname form is an epithet
         or a headline fragment ("Crooked Hillary Clinton") and is passed over; one that adds
-        a first name to a compound surname ("Douglas Holtz-Eakin") is not.
+        a first name to a compound surname ("Douglas Holtz-Eakin") is not. So is a form with
+        a word the article also writes in lower case ("Obama Speech": "speech"), unless the
+        person has no other name form.
         """
         multi = [f for f in self.forms if len(f) > 1]
         if not multi:
@@ -318,6 +320,18 @@ class _Entity:
                 len(g) < len(f) and f[-len(g):] == g and g[0] in given_names for g in multi
             )
         ] or multi
+        bare = {f[0] for f in self.forms if len(f) == 1}
+        if bare:
+            # only the words added to the bare name count ("ban" of "Ban Ki-moon" is a name)
+            plain = [
+                f for f in keep
+                if not any(w in common and w not in _PARTICLES and w not in bare for w in f)
+            ]
+            if plain:
+                keep = plain
+            else:  # every longer form is a headline fragment: the bare name
+                self.name = next(t for f, t in self.forms.items() if len(f) == 1)
+                return
         best = max(keep, key=lambda f: (len(f), -multi.index(f)))
         self.name = self.forms[best]
 
@@ -335,6 +349,8 @@ _UNKNOWN = Resolution(None, "unknown", "mention")
 
 
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# lower-case name particles: "Bill de Blasio", "Ursula von der Leyen"
+_PARTICLES = frozenset("de del della di da dos das du van von der den ter la le bin al".split())
 
 
 def _core(words: tuple[str, ...]) -> tuple[str, ...]:
@@ -485,9 +501,14 @@ class EntityResolver:
                 candidates.append((tok.i, tok.i + 1, tok.i, "chunk"))
         candidates.sort()
         self._walk(candidates)
+        # words the article writes in lower case on their own (not "moon" of "Ki-moon")
+        common = {
+            t.text for t in self.doc
+            if t.is_lower and t.is_alpha and (t.i == 0 or self.doc[t.i - 1].whitespace_)
+        }
         for entity in self.entities:
             if entity.kind == "person":
-                entity.canonical(self.lex.first_names)
+                entity.canonical(self.lex.first_names, common)
         for entity in self.entities:
             if entity.members:
                 entity.name = " and ".join(str(m.name) for m in entity.members)
@@ -1141,6 +1162,8 @@ class EntityResolver:
                 ) else 0.0
             elif ent.kind == "anonymous":
                 quality = 2.0 if ent.head == head_word else 0.0
+                if nations - ent.nations or affiliations - ent.affiliations:
+                    continue  # "the GOP candidate" is not "the only candidate"
             else:
                 quality = self._role_match(terms, groups, ent)
             if quality <= 0:

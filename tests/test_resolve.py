@@ -204,6 +204,11 @@ CASES = [
         "The official", 0, "Ned Price", "person", "coreference", id="role-synonym",
     ),
     pytest.param(
+        "Transcript: President Obama Speech at Black Caucus Dinner\n\n"
+        "President Obama gave a speech on Saturday. Mr. Obama said the vote mattered.",
+        "Mr. Obama", 0, "Obama", "person", "mention", id="headline-noun-not-a-name",
+    ),
+    pytest.param(
         "The report said growth would slow.",
         "The report", 0, None, "unknown", "mention", id="unknown",
     ),
