@@ -220,6 +220,14 @@ def main() -> None:
         ("unchanged re-run / first run (time)", s["rerun"].seconds / s["qt1"].seconds, "<=", 0.05),
         ("peak RSS, 10x corpus / 1x corpus", rss_ratio, "<=", 1.2),
     ]
+    # The same ratios in CPU time: what the wall-time ratios would be on an otherwise idle
+    # machine for one process, and how much extra work a second process costs.
+    cpu = {k: v.cpu for k, v in s.items()}
+    targets += [
+        ("  same, CPU time: quotetrail / spaCy alone", cpu["spacy"] / cpu["qt1"], "info", 0),
+        ("  same, CPU time: quotetrail / textacy", cpu["textacy"] / cpu["qt1"], "info", 0),
+        ("  CPU time, 2 procs / 1 proc", cpu["qt2"] / cpu["qt1"], "info", 0),
+    ]
     if "dask" in s:
         targets.append(("dask 2 workers / 1 proc (words/s)", wps["dask"] / wps["qt1"], "info", 0))
     print()
