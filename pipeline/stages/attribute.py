@@ -207,7 +207,9 @@ def _find_hits(doc: Doc, inside: list[int]) -> list[_Hit]:
             continue
         if lemma == "go":
             continue  # "went on to say": the cue is "say"
-        if lemma == "continue" and any(c.dep_ in ("xcomp", "dobj", "ccomp") for c in tok.children):
+        if lemma == "continue" and any(
+            c.dep_ in ("xcomp", "dobj", "ccomp") and inside[c.i] < 0 for c in tok.children
+        ):
             continue  # "continued to uphold" is aspect; "Caddell continued:" introduces a quote
         hits.append(_Hit(tok, tok.i, tok.i, lemma, cls))
     return hits
@@ -448,22 +450,22 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
             if own_subject or hit.lemma in ("according to", "quote as say"):
                 link_depth = min(link_depth, 1)
         linked = link_depth < 99
-        own = _cue_frame(hit, qtoks, art.inside)
         if tok.i < lo:
             between = range(hit.last + 1, lo)
         else:
             between = range(hi + 1, hit.first)
+        # The cheap refusals first: in a long run-on sentence every cue is a candidate of
+        # every quotation, and the gap below costs a walk over the tokens between them.
+        if art.inside[tok.i] >= 0 or (hit.cls not in _SPEECH and not linked):
+            continue
+        other_quote = any(art.inside[i] >= 0 and art.inside[i] != qi for i in between)
+        if (other_quote and not linked) or _in_setting(hit, qtoks):
+            continue
+        own = _cue_frame(hit, qtoks, art.inside)
         gap = sum(
             1 for i in between
             if i not in own and art.inside[i] < 0 and not doc[i].is_punct and not doc[i].is_space
         )
-        if art.inside[tok.i] >= 0 or _in_setting(hit, qtoks):
-            continue
-        other_quote = any(art.inside[i] >= 0 and art.inside[i] != qi for i in between)
-        if other_quote and not linked:
-            continue
-        if hit.cls not in _SPEECH and not linked:
-            continue
         if tok.i in colon:
             gap = 0  # the colon ties the cue to the quotation, however long the sentence
         if not linked and gap > 3:
