@@ -44,6 +44,8 @@ ENTRIES = (
     Entry("NHK", "broadcaster", (), ("nhk.or.jp",)),
     Entry("CNN", "broadcaster", (), ("cnn.com",)),
     Entry("NBC News", "broadcaster", (), ("nbcnews.com",)),
+    Entry("Fox News", "broadcaster", (), ("foxnews.com",)),
+    Entry("Meet the Press", "broadcaster", (), ()),
     Entry("The Guardian", "newspaper", ("Guardian",), ("theguardian.com",)),
     Entry("The New York Times", "newspaper", ("New York Times",), ("nytimes.com",)),
     Entry("South China Morning Post", "newspaper", ("SCMP",), ("scmp.com",)),
@@ -253,6 +255,41 @@ VIA_CASES = [
         ("CNN", "broadcaster", "CNN"),
     ),
     (
+        "“I never wanted that,” she told Megyn Kelly of Fox News on Monday.",
+        "I never wanted that,",
+        "she",
+        "told",
+        ("Fox News", "broadcaster", "Fox News"),
+    ),
+    (
+        "He “would not resign,” according to an account she gave to The Guardian.",
+        "would not resign,",
+        "He",
+        "according to",
+        ("The Guardian", "newspaper", "The Guardian"),
+    ),
+    (
+        "Responding in the NHK interview, the minister said the claim was “absurd.”",
+        "absurd.",
+        "the minister",
+        "said",
+        ("NHK", "broadcaster", "NHK"),
+    ),
+    (
+        "“There is no plot,” said the party spokesman in a Friday tweet.",
+        "There is no plot,",
+        "the party spokesman",
+        "said",
+        ("Twitter", "online", "a Friday tweet"),
+    ),
+    (
+        "“I expect to be vetted,” he said on “Meet the Press.”",
+        "I expect to be vetted,",
+        "he",
+        "said",
+        ("Meet the Press", "broadcaster", "Meet the Press"),
+    ),
+    (
         "“It was a mistake,” he said in an interview with NBC News.",
         "It was a mistake,",
         "he",
@@ -454,6 +491,26 @@ def test_via_does_not_carry_to_another_speakers_cueless_quote() -> None:
     a2 = attribution(text, "We disagree.", "Biden", None, n=2)
     quotes = tag(document_from_text("t", text), [a1, a2], None, GAZ)
     assert quotes[0].outlet.via is not None and quotes[1].outlet.via is None
+
+
+def test_quotes_of_one_speaker_in_one_sentence_share_the_channel() -> None:
+    """'Citing “X,” the spokeswoman told CNN that Y': both quotes were told to CNN."""
+    text = "Citing “family reasons,” the spokeswoman told CNN that Gore would stay home."
+    a1 = attribution(text, "family reasons,", "the spokeswoman", "Citing", n=1, kind="partial")
+    a2 = attribution(text, "Gore would stay home", "the spokeswoman", "told", n=2, kind="indirect")
+    quotes = tag(document_from_text("t", text), [a1, a2], None, GAZ)
+    assert [q.outlet.via.name if q.outlet.via else None for q in quotes] == ["CNN", "CNN"]
+
+
+def test_according_to_an_outlet_relays_every_quote_of_the_sentence() -> None:
+    """'“...,” the pope told reporters, according to Reuters, ...' with Reuters as a speaker."""
+    text = "“This is good manners,” the pope told reporters, according to Reuters, on the plane."
+    pope = attribution(text, "This is good manners,", "the pope", "told", n=1)
+    reuters = attribution(
+        text, "on the plane", "Reuters", "according to", n=2, kind="indirect", speaker_kind="outlet"
+    )
+    quotes = tag(document_from_text("t", text), [pope, reuters], None, GAZ)
+    assert [q.outlet.via.name if q.outlet.via else None for q in quotes] == ["Reuters"] * 2
 
 
 def test_via_carries_along_an_explicit_chain() -> None:

@@ -37,7 +37,8 @@ Which quotes a via applies to -- only where the text says so:
    sentence of quote, cue and speaker to the last, never past the paragraphs of quote and
    cue) contain it, outside the quoted words themselves and outside other quotes' words;
    when several quotes share the sentence it goes to the one whose cue is nearest (ties:
-   all of them, e.g. two quotes of one cue).
+   all of them, e.g. two quotes of one cue), and to the other quotes of the same speaker
+   there that have no channel of their own.
 2. Continuation: a quote with no cue of its own (a quote paragraph continuing the previous
    quote) inherits the via of the quote right before it.
 3. Explicit chain: a construction that names the event it reports ("CCTV said in its report
@@ -225,8 +226,9 @@ def via_rules() -> ViaRules:
     """Load the via constructions and lexicons from pipeline/data/tag_*.txt."""
     descr_words = _alternation(w.strip() for w in _data_lines("tag_descriptors.txt"))
     # Descriptors: "state broadcaster", "the Russian news agency"; capitalised words are
-    # nationalities and must be followed by more words, so the outlet itself is not eaten.
-    descr = rf"(?:(?:(?i:{descr_words})|(?-i:[A-Z][a-z]+))[\s-]+){{0,5}}"
+    # nationalities and must be followed by more words, so the outlet itself is not eaten;
+    # a show's opening quotation mark may come last ('said on “Meet the Press”').
+    descr = rf"(?:(?:(?i:{descr_words})|(?-i:[A-Z][a-z]+))[\s-]+){{0,5}}(?:[“\"‘']\s*)?"
     sides: dict[str, list[re.Pattern[str]]] = {
         "left": [],
         "official": [],
@@ -558,7 +560,8 @@ def find_candidates(text: str, channels: Iterable[Channel]) -> list[Candidate]:
         after = text[ch.end : ch.end + 160]
         if any(rx.match(after) for rx in rules.reject):
             continue
-        lefts = rules.left + (rules.official_left if ch.official else ())
+        in_channel = ch.official or ch.kind == "online"  # "in a statement", "in a tweet"
+        lefts = rules.left + (rules.official_left if in_channel else ())
         relayed = any(rx.search(before) for rx in lefts) or any(
             rx.match(after) for rx in rules.right
         )
@@ -678,8 +681,11 @@ def _eligible(c: Channel, a: Attribution, attributions: Sequence[Attribution]) -
             and bs.kind == "outlet"
             and _overlaps(c.start, c.end, bs.start, bs.end)
             and not inside_b
+            and not _relaying_cue(b)
         ):
-            return False  # another quote's outlet speaker, whose words do not contain ours
+            # Another quote's outlet speaker, whose own words do not contain ours ("The Times,
+            # citing officials, said ..."); "according to Reuters" relays the whole sentence.
+            return False
     return True
 
 
@@ -789,6 +795,20 @@ def assign_vias(
     chosen: list[Candidate | None] = [
         min(o, key=lambda x: (x[0], x[1].channel.start))[1] if o else None for o in owned
     ]
+    # Quotes of one speaker in one sentence share its channel: "Citing “obligations,” the
+    # spokeswoman told POLITICO that ..." relays both quotes.
+    for i, a in enumerate(attributions):
+        if chosen[i] is not None or a.speaker is None:
+            continue
+        for j, b in enumerate(attributions):
+            shared = chosen[j]
+            if shared is None or j == i or b.speaker is None or not _same_speaker(a, b):
+                continue
+            c = shared.channel
+            w0, w1 = windows[i]
+            if _within((c.start, c.end), (w0, w1)) and _eligible(c, a, attributions):
+                chosen[i] = shared
+                break
     result: list[Channel | None] = [c.channel if c else None for c in chosen]
     # Rules 2 and 3, in reading order.
     order = sorted(
