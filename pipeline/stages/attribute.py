@@ -186,9 +186,13 @@ def _find_hits(doc: Doc, inside: list[int]) -> list[_Hit]:
         if low == "according" and tok.i + 1 < n and doc[tok.i + 1].lower_ == "to":
             hits.append(_Hit(tok, tok.i, tok.i + 1, "according to", "phrase"))
             continue
-        if tok.pos_ not in ("VERB", "AUX") and not tok.tag_.startswith("VB"):
+        if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
+            lemma = tok.lemma_.lower()
+        elif _beside_mark(doc, tok, inside) and tok.is_lower:
+            # "writing “...”" tagged as a noun: a verb form next to a quotation mark.
+            lemma = _stem(low, lex)
+        else:
             continue
-        lemma = tok.lemma_.lower()
         if lemma not in lex or (lemma == "be" or _negated(tok)):
             continue
         cls = lex[lemma]
@@ -213,6 +217,28 @@ def _find_hits(doc: Doc, inside: list[int]) -> list[_Hit]:
             continue  # "continued to uphold" is aspect; "Caddell continued:" introduces a quote
         hits.append(_Hit(tok, tok.i, tok.i, lemma, cls))
     return hits
+
+
+def _beside_mark(doc: Doc, tok: Token, inside: list[int]) -> bool:
+    """True when ``tok`` stands right before an opening mark or right after a closing one."""
+    nxt = tok.i + 1
+    if nxt < len(doc) and doc[nxt].text in (":", ","):
+        nxt += 1
+    if nxt < len(doc) and inside[nxt] >= 0 and doc[nxt].is_quote:
+        return True
+    prv = tok.i - 1
+    return prv >= 0 and inside[prv] >= 0 and doc[prv].is_quote
+
+
+def _stem(word: str, lex: dict[str, str]) -> str:
+    """The lexicon lemma of an inflected verb form the tagger took for something else."""
+    for suffix in ("ing", "ed", "es", "s", "d"):
+        if word.endswith(suffix):
+            base = word[: -len(suffix)]
+            for cand in (base, base + "e", base[:-1] if len(base) > 2 else base):
+                if cand in lex:
+                    return cand
+    return word
 
 
 def _subject(verb: Token, inside: list[int] | None = None) -> Token | None:
@@ -271,8 +297,10 @@ def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
         if inside is not None and inside[nxt.i] >= 0:
             # A participle ("telling the crowd, “...") mis-attached into the quotation:
             # the subject of the clause before it speaks.
-            return _preceding_subject(tok, inside) if tok.tag_ == "VBG" else None
+            return _preceding_subject(tok, inside) if tok.lower_.endswith("ing") else None
         verb = nxt
+    if inside is not None and tok.lower_.endswith("ing") and tok.dep_ not in ("ROOT",):
+        return _preceding_subject(tok, inside)
     return None
 
 
