@@ -630,6 +630,10 @@ WIRE_CASES = [
     ("Body.\n\nThe Associated Press contributed to this report.", "Associated Press"),
     ("Body.\n\nCopyright 2016 The Associated Press. All rights reserved.", "Associated Press"),
     ("Body.\n\nSource: AFP", "Agence France-Presse"),
+    ("By The Associated Press\n\nBody.", "Associated Press"),
+    ("By Jane Doe, Reuters\n\nBody.", "Reuters"),
+    ("Reuters Staff\n\nBody.", "Reuters"),
+    ("By Jane Doe, The Guardian\n\nBody.", None),
     ("The talks ended without a deal on Friday. — AFP", "Agence France-Presse"),
     # Not wires: photo credits, cited agencies, non-agencies, sources that are not agencies.
     ("A protester in Hong Kong. Photo: Reuters\n\nBody.", None),
