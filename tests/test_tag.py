@@ -629,6 +629,7 @@ WIRE_CASES = [
     ),
     ("Body.\n\nThe Associated Press contributed to this report.", "Associated Press"),
     ("Body.\n\nCopyright 2016 The Associated Press. All rights reserved.", "Associated Press"),
+    ("Body.\n\nCopyright © 2016 by The Associated Press.", "Associated Press"),
     ("Body.\n\nSource: AFP", "Agence France-Presse"),
     ("By The Associated Press\n\nBody.", "Associated Press"),
     ("By Jane Doe, Reuters\n\nBody.", "Reuters"),
