@@ -93,6 +93,14 @@ def test_construction(nlp: Language, text: str, expected: Row) -> None:
     assert expected in rows(run(nlp, text))
 
 
+def test_headline_names_its_speaker(nlp: Language) -> None:
+    text = "Mayor Ana Silva: ‘We Will Rebuild the Bridge’\n\nPat Kerr: Voters Want Lower Taxes"
+    assert rows(run(nlp, text)) == [
+        ("direct", "We Will Rebuild the Bridge", "Mayor Ana Silva", ":"),
+        ("indirect", "Voters Want Lower Taxes", "Pat Kerr", ":"),
+    ]
+
+
 def test_split_quote(nlp: Language) -> None:
     got = rows(run(nlp, "“We tried,” he said, “but it was not enough.”"))
     assert got == [

@@ -743,6 +743,15 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
                 )
             used.add(hit.token.i)
             continue
+        named = _headline_speaker(art, q.open_start)
+        if named is not None:
+            # "Kasich: ‘We Are Going All the Way’": a headline names its speaker.
+            colon, speaker = named
+            drafts.append(
+                _Draft("direct", q.start, q.end, speaker,
+                       _Hit(doc[colon], colon, colon, ":", "phrase"), 0.75, para, quote=q)
+            )
+            continue
         standalone = _starts_sentence(art, q)
         if not standalone and (words <= 5 or not _has_verb(doc, qtoks)):
             continue  # a scare quote or a term: nobody is quoted
@@ -776,6 +785,26 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
                    conf, para)
         )
 
+    # Headlines and summaries: "Pat Caddell: Democrat Voters Worried About ...".
+    for lo, hi in art.paragraphs:
+        colon = text.find(":", lo, min(hi, lo + 80))
+        if colon < 0:
+            continue
+        named = _headline_speaker(art, colon + 1)
+        if named is None:
+            continue
+        span = _trim(art, named[0] + 1, art._tokens(colon, hi).stop - 1)
+        if span is None or _content_words(doc, art._tokens(span[0], span[1])) < 3:
+            continue
+        if any(_overlap(span[0], span[1], d.start, d.end) > 0 for d in drafts):
+            continue
+        holds_quote = any(span[0] <= q.start and q.end <= span[1] for q in art.quotes)
+        drafts.append(
+            _Draft("partial" if holds_quote else "indirect", span[0], span[1], named[1],
+                   _Hit(doc[named[0]], named[0], named[0], ":", "phrase"), 0.6,
+                   art.paragraph_of(colon))
+        )
+
     # A belief or finding inside what someone is reported to say ("X said she plans to")
     # is part of that report, not an attribution of its own.
     drafts = [
@@ -787,6 +816,43 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
     drafts.sort(key=lambda d: (d.start, d.end))
     _continue_speakers(art, drafts)
     return _records(art, drafts, text)
+
+
+def _headline_speaker(art: _Article, pos: int) -> tuple[int, tuple[int, int]] | None:
+    """(colon token, speaker range) when the text before ``pos`` reads "Name:" or "Name on
+    topic:" at the start of a paragraph, the way headlines and summaries name a speaker."""
+    doc = art.doc
+    k = pos - 1
+    while k >= 0 and art.text[k].isspace():
+        k -= 1
+    if k < 0 or art.text[k] != ":":
+        return None
+    colon_toks = art._tokens(k, k + 1)
+    if not colon_toks:
+        return None
+    colon = colon_toks.start
+    lo = art.paragraphs[art.paragraph_of(k)][0]
+    toks = art._tokens(lo, k)
+    if not toks or len(toks) > 14 or any(art.inside[i] >= 0 for i in toks):
+        return None
+    run_end = toks.start - 1
+    for i in toks:
+        t = doc[i]
+        if t.pos_ == "PROPN" or (t.is_title and t.pos_ in ("NOUN", "ADJ")) or (
+            t.text in (".", "-", "’s", "'s") and i > toks.start
+        ):
+            run_end = i
+            continue
+        break
+    if run_end < toks.start or all(doc[i].pos_ != "PROPN" for i in range(toks.start, run_end + 1)):
+        return None
+    rest = range(run_end + 1, colon)
+    # Only a topic may follow the name ("Gillibrand on Hillary's speeches:"), not a clause.
+    if rest and doc[rest.start].lower_ not in ("on", "to", "about", "in", "at", "of"):
+        return None
+    if any(doc[i].dep_ in ("nsubj", "nsubjpass") and doc[i].head.i in rest for i in rest):
+        return None
+    return colon, (toks.start, run_end)
 
 
 def _same_cue(drafts: list[_Draft], hit: _Hit, start: int, end: int) -> _Draft | None:
