@@ -65,6 +65,16 @@ _SETTING_PREPS = frozenset(
     {"on", "in", "at", "during", "after", "before", "while", "from", "since", "via", "through",
      "by"}
 )
+# Speech verbs whose direct object is what was said ("announced his candidacy").
+_OBJECT_CUES = frozenset(
+    {"announce", "criticize", "criticise", "praise", "deny", "reject", "defend", "propose",
+     "discuss", "mention", "express", "voice", "accuse", "blame", "dismiss", "mock", "call",
+     "describe", "hail", "condemn", "denounce", "welcome", "question", "attack", "slam",
+     "blast", "thank", "applaud", "tout", "promise", "pledge", "vow", "reiterate", "repeat",
+     "acknowledge", "admit", "confirm", "predict", "recommend", "demand", "urge", "warn",
+     "highlight", "stress", "emphasize", "emphasise", "decry", "lament"}
+)
+_TOPIC_PREPS = frozenset({"about", "to", "for", "on", "of", "against", "over", "with"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _PRONOUN_PERSON = frozenset({"he", "she", "him", "her", "i", "me"})
 _NEGATORS = frozenset({"not", "n't", "never", "no"})
@@ -290,7 +300,9 @@ def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
                 return verb.head
             return None
         nxt = verb.head
-        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep":
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in (
+            "by", "in", "while", "after", "before", "without"
+        ):
             nxt = verb.head.head  # "responded by affirming that": the responder affirms
         elif verb.dep_ not in ("conj", "advcl", "xcomp") or verb.head is verb:
             break
@@ -904,6 +916,8 @@ def _indirect_content(art: _Article, hit: _Hit) -> tuple[int, int] | None:
         return _remainder(
             art, range(head.left_edge.i, head.right_edge.i + 1), {t.i for t in tok.subtree}
         )
+    if not comps and (hit.cls == "stance" or hit.lemma in _OBJECT_CUES):
+        return _object_content(art, hit)
     if not comps:
         return None
     c = comps[0]
@@ -912,6 +926,29 @@ def _indirect_content(art: _Article, hit: _Hit) -> tuple[int, int] | None:
     ):
         return None
     return _trim(art, c.left_edge.i, c.right_edge.i)
+
+
+def _object_content(art: _Article, hit: _Hit) -> tuple[int, int] | None:
+    """What a stance or a naming verb is about: its object and what is said of it
+    ("endorsed Cruz", "criticized the plan as reckless", "talked about trade")."""
+    tok = hit.token
+    parts = [c for c in tok.children if c.dep_ in ("dobj", "oprd") and c.i > tok.i]
+    if not parts:
+        parts = [
+            c for c in tok.children
+            if c.dep_ == "prep" and c.i > tok.i and c.lower_ in _TOPIC_PREPS
+        ]
+    if not parts:
+        return None
+    first, last = parts[0].left_edge.i, parts[0].right_edge.i
+    for c in tok.children:
+        # "criticized X for Y", "described X as Y": the prepositional part goes with it.
+        if c.i > last and c.dep_ in ("prep", "oprd") and c.lower_ in _TOPIC_PREPS | {"for", "as"}:
+            if not any(art.doc[i].is_punct for i in range(last + 1, c.i)):
+                last = c.right_edge.i
+    if any(art.inside[i] >= 0 for i in range(first, last + 1)):
+        return None  # what a quotation governs is handled with the quotation
+    return _trim(art, first, last)
 
 
 def _continue_speakers(art: _Article, drafts: list[_Draft]) -> None:
