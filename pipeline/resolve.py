@@ -396,9 +396,11 @@ class EntityResolver:
 
     def _index_tokens(self) -> None:
         """Sentence index and inside-quotation flag of every token."""
-        for i, sent in enumerate(self.doc.sents):
-            for t in range(sent.start, sent.end):
-                self._sent[t] = i
+        # a doc without a parse (an empty text) has no sentences: one sentence then
+        if self.doc.has_annotation("SENT_START") or self.doc.has_annotation("DEP"):
+            for i, sent in enumerate(self.doc.sents):
+                for t in range(sent.start, sent.end):
+                    self._sent[t] = i
         inside = False
         for tok in self.doc:
             text = tok.text
@@ -491,7 +493,8 @@ class EntityResolver:
             candidates.append((start, end, head, "name"))
             person_tokens.update(range(ent.start, ent.end))
         self._propn_people(candidates, person_tokens)
-        for chunk in self.doc.noun_chunks:
+        chunks = self.doc.noun_chunks if self.doc.has_annotation("DEP") else ()
+        for chunk in chunks:
             if chunk.root.i in person_tokens:
                 continue  # the name itself; "Trump's campaign" is still a chunk of its own
             candidates.append((chunk.start, chunk.end, chunk.root.i, "chunk"))

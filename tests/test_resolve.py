@@ -344,6 +344,13 @@ def test_narrator_is_the_author(nlp: Language) -> None:
     assert got == Resolution(None, "unknown", "coreference")
 
 
+@pytest.mark.parametrize("text", ["", " ", "\n\n", '"', "he"])
+def test_degenerate_articles(nlp: Language, text: str) -> None:
+    """Empty or tiny articles build a table and answer, without errors."""
+    got = EntityResolver(document_from_text("t", text), nlp(text)).resolve(0, len(text))
+    assert got.kind == "unknown"
+
+
 def test_builds_from_the_given_parse(nlp: Language) -> None:
     """The resolver uses the stage's parse: it never parses again."""
     text = 'Chinese President Xi Jinping met officials. "We agree," Xi said.'
