@@ -165,6 +165,15 @@ def main() -> None:
     python = sys.executable
     quotetrail = [python, "-c", "from pipeline.cli import entry; entry()"]
     print(f"corpus: {n_files} PolNeAR articles, {n_words} words ({work}); cores: {os.cpu_count()}")
+    head = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(ROOT), "status", "--porcelain", "--", "pipeline", "schemas"],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    print(f"code: snapshot of the checkout at {head or '?'}{' + local edits' if dirty else ''}")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
     s: dict[str, Step] = {}
