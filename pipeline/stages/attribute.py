@@ -75,6 +75,7 @@ _OBJECT_CUES = frozenset(
      "highlight", "stress", "emphasize", "emphasise", "decry", "lament"}
 )
 _TOPIC_PREPS = frozenset({"about", "to", "for", "on", "of", "against", "over", "with"})
+_SMALL_WORDS = frozenset({"of", "on", "in", "at", "for", "to", "as", "by", "with", "from", "co"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _PRONOUN_PERSON = frozenset({"he", "she", "him", "her", "i", "me"})
 _NEGATORS = frozenset({"not", "n't", "never", "no"})
@@ -532,8 +533,9 @@ def _surface_speaker(art: _Article, hit: _Hit, lo: int, hi: int) -> tuple[int, i
         toks = [i for i in rng if not doc[i].is_punct and not doc[i].is_space]
         if not toks or len(toks) > 6 or any(art.inside[i] >= 0 for i in toks):
             return None
-        if any(doc[i].pos_ in ("VERB", "AUX", "ADP", "SCONJ") for i in toks):
-            return None
+        if any(doc[i].pos_ in ("VERB", "AUX", "ADP", "SCONJ") or doc[i].lower_ in _SMALL_WORDS
+               for i in toks):
+            return None  # "Of Carson, “...”": a capitalised preposition is no speaker
         if not any(doc[i].pos_ in ("PROPN", "PRON", "NOUN") for i in toks):
             return None
         return toks[0], toks[-1]
