@@ -133,6 +133,7 @@ class _Draft:
     continuation: bool = False
     quote: QuoteSpan | None = None
     standalone: bool = False
+    weak: bool = False
     keys: set[int] = field(default_factory=set)
 
 
@@ -794,10 +795,11 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
         para = art.paragraph_of(start)
         holds_quote = any(start <= q.start and q.end <= end for q in art.quotes)
         conf = 0.7 if hit.cls in _SPEECH else 0.5
-        drafts.append(
-            _Draft("partial" if holds_quote else "indirect", start, end, _mention(spk), hit,
-                   conf, para)
-        )
+        draft = _Draft("partial" if holds_quote else "indirect", start, end, _mention(spk), hit,
+                       conf, para)
+        # An object rather than a clause ("emphasised Russia's willingness"): weaker evidence.
+        draft.weak = not any(c.dep_ in _CLAUSAL for c in hit.token.children)
+        drafts.append(draft)
 
     # Headlines and summaries: "Pat Caddell: Democrat Voters Worried About ...".
     for lo, hi in art.paragraphs:
@@ -823,7 +825,7 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
     # is part of that report, not an attribution of its own.
     drafts = [
         d for d in drafts
-        if d.kind == "direct" or d.cue is None or d.cue.cls in _SPEECH or not any(
+        if d.kind == "direct" or d.cue is None or (d.cue.cls in _SPEECH and not d.weak) or not any(
             o is not d and o.start <= d.cue.token.idx < o.end for o in drafts
         )
     ]
