@@ -289,7 +289,12 @@ def input_events(
             yield _Input(rel, sha, [], reuse=entry)
             t = time.perf_counter()
             continue
-        items = read_input(path, input_dir)
+        try:
+            items = read_input(path, input_dir)
+        except Exception as exc:  # a bug of ours must not end the run: recorded, counted
+            log.error("%s: strip failed", rel, exc_info=True)
+            message = f"internal error (please report it): {type(exc).__name__}: {exc}"
+            items = [InputError(rel, message, error=type(exc).__name__)]
         documents = []
         errors = [_error(e.path, "strip", e) for e in items if isinstance(e, InputError)]
         for d in items:

@@ -635,3 +635,29 @@ def test_bad_document_before_one_without_upstream_records(
     result = runner_mod.run_stage("tag", out, out)
     assert [e.message.split(": ", 1)[0] for e in result.errors] == [f"{out / 'documents.jsonl'}:1"]
     assert _lines(out / "quotes.jsonl") == before
+
+
+def test_a_crash_inside_strip_is_one_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A bug of ours on one input (here simulated) is recorded with its type, and the run goes on.
+    from pipeline.stages import strip
+
+    real = strip.read_input
+
+    def read_input(path: Path, input_dir: Path) -> list[object]:
+        if path.name == "boom.txt":
+            raise KeyError("simulated bug")
+        return real(path, input_dir)  # type: ignore[return-value]
+
+    monkeypatch.setattr(strip, "read_input", read_input)
+    root = tmp_path / "in"
+    root.mkdir()
+    _write(root, {"boom.txt": article("The Bug").encode()})
+    out = tmp_path / "out"
+    code, output = _run(root, out)
+    assert code == 1, output
+    errors = _lines(out / "errors.jsonl")
+    assert [(e["path"], e["stage"], e["error"]) for e in errors] == [
+        ("boom.txt", "strip", "KeyError")
+    ]
+    assert "simulated bug" in str(errors[0]["message"])
+    assert check_output(out) == ["good"]
