@@ -71,6 +71,7 @@ class Pred:
     content: Spans
     speaker: Spans
     quoted: bool
+    name: str | None = None
 
 
 @dataclass
@@ -81,6 +82,7 @@ class Score:
     gold: int = 0
     matched: int = 0
     speaker_ok: int = 0
+    name_ok: int = 0
     misses: list[tuple[str, Gold]] = field(default_factory=list)
     false: list[tuple[str, Pred]] = field(default_factory=list)
     wrong_speaker: list[tuple[str, Pred, Gold]] = field(default_factory=list)
@@ -91,7 +93,8 @@ class Score:
         r = self.matched / self.gold if self.gold else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
         s = self.speaker_ok / self.matched if self.matched else 0.0
-        return {"precision": p, "recall": r, "f1": f, "speaker": s}
+        n = self.name_ok / self.matched if self.matched else 0.0
+        return {"precision": p, "recall": r, "f1": f, "speaker": s, "name": n}
 
 
 def _spans(field_text: str) -> Spans:
@@ -172,21 +175,20 @@ def sentences_for(document: Document, doc: Doc) -> list[Sentence]:
     return out
 
 
-def _units(items: Iterable[tuple[Spans, Spans, bool, object]]) -> list[Pred]:
+def _units(items: Iterable[tuple[Spans, Spans, bool, object, str | None]]) -> list[Pred]:
     """Merge predictions sharing a cue key (split quotes) into units."""
-    merged: dict[object, list[tuple[Spans, Spans, bool]]] = {}
+    merged: dict[object, list[tuple[Spans, Spans, bool, str | None]]] = {}
     order: list[object] = []
-    for content, speaker, quoted, key in items:
+    for content, speaker, quoted, key, name in items:
         if key not in merged:
             merged[key] = []
             order.append(key)
-        merged[key].append((content, speaker, quoted))
+        merged[key].append((content, speaker, quoted, name))
     out = []
     for key in order:
         parts = merged[key]
         content = tuple(s for p in parts for s in p[0])
-        speaker = parts[0][1]
-        out.append(Pred(content, speaker, any(p[2] for p in parts)))
+        out.append(Pred(content, parts[0][1], any(p[2] for p in parts), parts[0][3]))
     return out
 
 
@@ -205,7 +207,8 @@ def ours(attributions: Sequence[Attribution]) -> list[Pred]:
             key = last_key.get(speaker, key)
         if speaker:
             last_key[speaker] = key
-        items.append((((a.start, a.end),), speaker, a.kind != "indirect", key))
+        name = a.speaker.name if a.speaker else None
+        items.append((((a.start, a.end),), speaker, a.kind != "indirect", key, name))
     return _units(items)
 
 
@@ -223,7 +226,7 @@ def textacy_preds(doc: Doc) -> list[Pred]:
         content = ((triple.content.start_char, triple.content.end_char),)
         speaker = tuple((t.idx, t.idx + len(t)) for t in triple.speaker)
         key: object = tuple(t.i for t in triple.cue) or n
-        items.append((content, speaker, True, key))
+        items.append((content, speaker, True, key, None))
     return _units(items)
 
 
@@ -251,6 +254,18 @@ def speaker_ok(text: str, pred: Pred, gold: Gold) -> bool:
     return bool(_words(text, pred.speaker) & _words(text, gold.source))
 
 
+def name_ok(text: str, pred: Pred, gold: Gold) -> bool:
+    """``speaker_ok``, or the predicted speaker's canonical name shares a content word with
+    the gold Source: the same person named by another of their mentions ("she" resolved to
+    Hillary Clinton against a gold "Clinton")."""
+    if speaker_ok(text, pred, gold):
+        return True
+    if not gold.source or not pred.name:
+        return False
+    name_words = {w.strip(",.“”\"'’") for w in pred.name.lower().split()} - _STOP - {""}
+    return bool(name_words & _words(text, gold.source))
+
+
 def score(name: str, text: str, preds: list[Pred], golds: list[Gold], into: Score) -> None:
     """Match predictions to gold one to one and add the counts to ``into``."""
     pairs = []
@@ -270,6 +285,8 @@ def score(name: str, text: str, preds: list[Pred], golds: list[Gold], into: Scor
         used_p.add(i)
         used_g.add(j)
         into.matched += 1
+        if name_ok(text, preds[i], golds[j]):
+            into.name_ok += 1
         if speaker_ok(text, preds[i], golds[j]):
             into.speaker_ok += 1
         else:
@@ -342,11 +359,11 @@ def main(argv: list[str] | None = None) -> int:
     texts = {a.name: a.text for a in articles}
     print(f"PolNeAR {args.split}: {report.articles} articles (first annotator)")
     print(f"{'system':8} {'subset':7} {'P':>6} {'R':>6} {'F1':>6} {'spk':>6} "
-          f"{'pred':>6} {'gold':>6} {'match':>6}")
+          f"{'name':>6} {'pred':>6} {'gold':>6} {'match':>6}")
     for (system, sub), sc in sorted(report.scores.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         f = sc.figures()
         print(f"{system:8} {sub:7} {f['precision']:6.3f} {f['recall']:6.3f} {f['f1']:6.3f} "
-              f"{f['speaker']:6.3f} {sc.pred:6d} {sc.gold:6d} {sc.matched:6d}")
+              f"{f['speaker']:6.3f} {f['name']:6.3f} {sc.pred:6d} {sc.gold:6d} {sc.matched:6d}")
     share = report.attribute_seconds / report.parse_seconds if report.parse_seconds else 0.0
     print(f"parse {report.parse_seconds:.1f}s, attribute {report.attribute_seconds:.2f}s "
           f"({share:.1%} of parse)")
@@ -360,8 +377,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"- {name}: {_show(texts[name], p.content)}  <- {_show(texts[name], p.speaker)}")
         print(f"\n== wrong speaker ({args.subset})")
         for name, p, g in sc.wrong_speaker[: args.errors]:
+            named = " (name ok)" if name_ok(texts[name], p, g) else ""
             print(f"- {name}: {_show(texts[name], g.content, 90)}  ours: "
-                  f"{_show(texts[name], p.speaker)}  gold: {_show(texts[name], g.source)}")
+                  f"{_show(texts[name], p.speaker)} [{p.name}]  gold: "
+                  f"{_show(texts[name], g.source)}{named}")
     return 0
 
 

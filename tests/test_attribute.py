@@ -87,10 +87,26 @@ def rows(atts: list[Attribution]) -> list[Row]:
          ("direct", "We will appeal", "the lawyer", "say")),
         ('"We are watching closely," State Department spokesman Ned Price said.',
          ("direct", "We are watching closely", "State Department spokesman Ned Price", "say")),
+        # a negator inside the quotation does not negate the cue
+        ("“Are we there yet? Probably not,” Ms. Moore said.",
+         ("direct", "Are we there yet? Probably not", "Ms. Moore", "say")),
+        # a quotation's own first word is no setting of the cue ("said Sunday")
+        ("“Now that I am retired, I can speak,” he told the host, “it was hard.”",
+         ("direct", "Now that I am retired, I can speak", "he", "tell")),
+        # a quotation signed with a dash and a name
+        ("“The debate was a disgrace to the country.” ― Carla Sanchez",
+         ("direct", "The debate was a disgrace to the country.", "Carla Sanchez", "—")),
+        ("“We will keep fighting for our schools.” -- Sen. Ted Cruz, R-Texas.",
+         ("direct", "We will keep fighting for our schools.", "Sen. Ted Cruz", "—")),
     ],
 )
 def test_construction(nlp: Language, text: str, expected: Row) -> None:
     assert expected in rows(run(nlp, text))
+
+
+def test_dash_signature_needs_a_name(nlp: Language) -> None:
+    text = "“We will win,” he said ― and then the crowd went wild after the speech ended."
+    assert all(r[3] != "—" for r in rows(run(nlp, text)))
 
 
 def test_headline_names_its_speaker(nlp: Language) -> None:

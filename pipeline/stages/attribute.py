@@ -117,6 +117,9 @@ class _Hit:
     last: int
     lemma: str
     cls: str
+    #: Character range of the cue when it is narrower than its tokens (a dash glued to a
+    #: closing quotation mark, "”―").
+    chars: tuple[int, int] | None = None
 
 
 @dataclass
@@ -181,9 +184,13 @@ def _is_outlet(text: str) -> bool:
     return _OUTLET_WORDS.search(text) is not None
 
 
-def _negated(tok: Token) -> bool:
-    """True for "did not refer to", "never said": a negated cue attributes nothing."""
-    return any(c.dep_ == "neg" or c.lower_ in _NEGATORS for c in tok.children if c.i < tok.i)
+def _negated(tok: Token, inside: list[int]) -> bool:
+    """True for "did not refer to", "never said": a negated cue attributes nothing. A negator
+    inside a quotation is the speaker's word, not the cue's ("“Probably not,” she said")."""
+    return any(
+        c.dep_ == "neg" or c.lower_ in _NEGATORS
+        for c in tok.children if c.i < tok.i and inside[c.i] < 0
+    )
 
 
 def _find_hits(doc: Doc, inside: list[int]) -> list[_Hit]:
@@ -205,7 +212,7 @@ def _find_hits(doc: Doc, inside: list[int]) -> list[_Hit]:
             lemma = _stem(low, lex)
         else:
             continue
-        if lemma not in lex or (lemma == "be" or _negated(tok)):
+        if lemma not in lex or (lemma == "be" or _negated(tok, inside)):
             continue
         cls = lex[lemma]
         if lemma == "say" and tok.head.lower_ == "as" and tok.head.head.lemma_ == "quote":
@@ -602,6 +609,8 @@ def _in_setting(hit: _Hit, qtoks: set[int]) -> bool:
     """True when the quotation sits in the cue's setting ("said on CNN’s “New Day”", "said
     Sunday"), not in what it reports: a title or a name, not a quotation of the speaker."""
     for c in hit.token.children:
+        if c.i in qtoks:
+            continue  # the quotation's own first word ("“Now that ...,” he told"), misparsed
         if c.dep_ in _SETTING_DEPS or c.dep_ == "prep" and c.lower_ in _SETTING_PREPS:
             if any(t.i in qtoks for t in c.subtree):
                 return True
@@ -758,6 +767,15 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
                 )
             used.add(hit.token.i)
             continue
+        signed = _dash_signature(art, q)
+        if signed is not None:
+            # "“...” ― Adriana Rodarte": a quotation signed with a dash and a name.
+            dash, chars, speaker = signed
+            drafts.append(
+                _Draft("direct", q.start, q.end, speaker,
+                       _Hit(doc[dash], dash, dash, "—", "phrase", chars), 0.75, para, quote=q)
+            )
+            continue
         named = _headline_speaker(art, q.open_start)
         if named is not None:
             # "Kasich: ‘We Are Going All the Way’": a headline names its speaker.
@@ -869,6 +887,47 @@ def _headline_speaker(art: _Article, pos: int) -> tuple[int, tuple[int, int]] | 
     if any(doc[i].dep_ in ("nsubj", "nsubjpass") and doc[i].head.i in rest for i in rest):
         return None
     return colon, (toks.start, run_end)
+
+
+#: A dash that signs a quotation with its author's name: em dash, horizontal bar, "--".
+_SIGNATURE = re.compile(r"[^\S\n]*(?:[—―]|--|–)[^\S\n]*(?=\S)")
+
+
+def _dash_signature(
+    art: _Article, q: QuoteSpan
+) -> tuple[int, tuple[int, int], tuple[int, int]] | None:
+    """(dash token, dash characters, speaker range) when a quotation ends its line signed
+    with a dash and a name ("“...” ― Christina Lastra", "“...” -- Sen. Ted Cruz, R-Texas."),
+    the way epigraphs, pull quotes and reader comments name who said them."""
+    if not q.closed:
+        return None
+    hi = art.paragraphs[art.paragraph_of(q.close_end - 1)][1]
+    line_end = art.text.find("\n", q.close_end, hi)
+    hi = hi if line_end < 0 else line_end
+    m = _SIGNATURE.match(art.text, q.close_end, hi)
+    if m is None:
+        return None
+    # The name runs to the paragraph's end, or to a comma that begins a title.
+    tail = art.text[m.end():hi]
+    cut = tail.find(",")
+    name_end = m.end() + (cut if cut >= 0 else len(tail.rstrip().rstrip(".")))
+    toks = art._tokens(m.end(), name_end)
+    dash = m.group().strip()
+    dash_start = art.text.index(dash, m.start())
+    dash_toks = art._tokens(dash_start, dash_start + len(dash))
+    if not toks or not dash_toks or len(toks) > 6 or len(art.text[m.end():hi]) > 120:
+        return None
+    doc = art.doc
+    words = [doc[i] for i in toks if not doc[i].is_punct]
+    if not words or not all(t.is_title or t.is_upper or t.text.lower() in _SMALL_WORDS
+                            or t.pos_ == "PROPN" for t in words):
+        return None
+    if not any(t.pos_ == "PROPN" or t.is_title for t in words[:1]):
+        return None
+    last = toks.stop - 1
+    while last > toks.start and doc[last].is_punct:
+        last -= 1
+    return dash_toks.start, (dash_start, dash_start + len(dash)), (toks.start, last)
 
 
 def _same_cue(drafts: list[_Draft], hit: _Hit, start: int, end: int) -> _Draft | None:
@@ -998,9 +1057,12 @@ def _records(art: _Article, drafts: list[_Draft], text: str) -> list[Attribution
             )
         cue = None
         if d.cue is not None and not d.continuation:
-            c_start = art.doc[d.cue.first].idx
-            last_tok = art.doc[d.cue.last]
-            c_end = last_tok.idx + len(last_tok)
+            if d.cue.chars is not None:
+                c_start, c_end = d.cue.chars
+            else:
+                c_start = art.doc[d.cue.first].idx
+                last_tok = art.doc[d.cue.last]
+                c_end = last_tok.idx + len(last_tok)
             cue = Cue(text=text[c_start:c_end], lemma=d.cue.lemma, start=c_start, end=c_end)
         sents = sorted(
             {s.index for s in art.sentences if s.start < d.end and d.start < s.end}
