@@ -55,9 +55,28 @@ def load(model: str | None = None) -> Language:
         ) from exc
     from pipeline.stages.segment import add_sentence_rules
 
+    split_glued_quotes(nlp)
     add_sentence_rules(nlp)
     log.info("loaded spaCy pipeline %s %s", nlp.meta.get("name"), nlp.meta.get("version"))
     return nlp
+
+
+#: Quotation marks glued to a word by a missing space ("paranoia,”Clinton said", 'said,“Look')
+#: are split off, so the speaker's name is a token of its own and outside the quotation.
+GLUED_QUOTE_INFIXES = (
+    r"(?<=[\w.,!?;:])[“”](?=\w)",
+    r"(?<=\w)[,.!?;:](?=[“”]\w)",
+    r'(?<=[.,!?;:])"(?=[A-Za-z])',
+    r'(?<=\w)[,.!?;:](?="[A-Za-z])',
+)
+
+
+def split_glued_quotes(nlp: Language) -> None:
+    """Add ``GLUED_QUOTE_INFIXES`` to the tokenizer's infixes."""
+    from spacy.util import compile_infix_regex
+
+    infixes = list(nlp.Defaults.infixes or ()) + list(GLUED_QUOTE_INFIXES)
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer  # type: ignore[union-attr]
 
 
 def model_info(nlp: Language) -> dict[str, str]:

@@ -1330,6 +1330,12 @@ class EntityResolver:
             named = self._by_head.get(root.head.i)
             if named is not None and named[0].kind == "person":
                 return named[0], "coreference"
+        if hit is not None and hit[0].kind == "anonymous":
+            # "Speaker of the House Rep. Paul Ryan": a title whose object is the name
+            for tok in reversed(span):
+                named = self._by_head.get(tok.i)
+                if tok.i > root.i and named is not None and named[0].kind == "person":
+                    return named[0], named[1].by
         if hit is not None or root.pos_ != "PROPN":
             return None if hit is None else (hit[0], hit[1].by)
         for tok in reversed(span):

@@ -93,6 +93,27 @@ def rows(atts: list[Attribution]) -> list[Row]:
         # a quotation's own first word is no setting of the cue ("said Sunday")
         ("“Now that I am retired, I can speak,” he told the host, “it was hard.”",
          ("direct", "Now that I am retired, I can speak", "he", "tell")),
+        # a verb with a subject right before ", “" introduces the quotation
+        ("During the debate, Hillary Clinton cracked, “I am a progressive who gets things done.”",
+         ("direct", "I am a progressive who gets things done.", "Hillary Clinton", "crack")),
+        # a name misparsed as an apposition of a date still speaks
+        ("But on Dec. 2, Col. Steven H. Warren, a military spokesman in Baghdad, said, "
+         "“A raid is a combat operation. There is no way around that.”",
+         ("direct", "A raid is a combat operation. There is no way around that.",
+          "Col. Steven H. Warren", "say")),
+        # party and state in parentheses are no part of the speaker
+        ("Rep. Paul Ryan (R-WI) said, “These images have no place in a campaign.”",
+         ("direct", "These images have no place in a campaign.", "Rep. Paul Ryan", "say")),
+        # a participle after a comma is the name's verb, not a reduced passive
+        ("Mitt Romney, the 2012 nominee, tweeted in response: “Putin kills journalists and "
+         "opponents.”",
+         ("direct", "Putin kills journalists and opponents.", "Mitt Romney", "tweet")),
+        # the one prompted to say it says it
+        ("Mr. Trump was prompted to say, “I cannot believe how civil it has been up here.”",
+         ("direct", "I cannot believe how civil it has been up here.", "Mr. Trump", "say")),
+        # a quotation mark glued to the next word
+        ("“We will not back down,”Clinton said.",
+         ("direct", "We will not back down", "Clinton", "say")),
         # a quotation signed with a dash and a name
         ("“The debate was a disgrace to the country.” ― Carla Sanchez",
          ("direct", "The debate was a disgrace to the country.", "Carla Sanchez", "—")),
@@ -129,6 +150,13 @@ def test_continuation_paragraph(nlp: Language) -> None:
     text = "“We are ready,” Ana Diaz said.\n\n“The team has trained for months.”"
     atts = run(nlp, text)
     assert rows(atts)[-1] == ("direct", "The team has trained for months.", "Ana Diaz", None)
+    assert atts[-1].speaker is not None and atts[-1].speaker.resolved_by == "continuation"
+
+
+def test_continuation_after_a_connective(nlp: Language) -> None:
+    text = "“It is not do or die,” he said outside. But “the party is stronger with him.”"
+    atts = run(nlp, text)
+    assert rows(atts)[-1] == ("direct", "the party is stronger with him.", "he", None)
     assert atts[-1].speaker is not None and atts[-1].speaker.resolved_by == "continuation"
 
 
@@ -215,3 +243,9 @@ def test_seed_speakers(
 def test_seed_scare_quotes(nlp: Language) -> None:
     atts = run(nlp, body("000")) + run(nlp, body("004"))
     assert not [a for a in atts if a.text in ("no-limits", "war", "invasion")]
+
+
+def test_title_naming_a_person_resolves_to_the_person(nlp: Language) -> None:
+    atts = run(nlp, "Speaker of the House Rep. Paul Ryan said, “Those images have no place here.”")
+    assert atts and atts[0].speaker is not None
+    assert (atts[0].speaker.name, atts[0].speaker.kind) == ("Paul Ryan", "person")

@@ -294,15 +294,22 @@ def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
                 if g.dep_ == "pobj":
                     return g
     verb = tok
+    via_xcomp = False
     for _ in range(6):
         subj = _subject(verb, inside)
         if subj is not None:
-            if subj.dep_ == "nsubjpass":
-                return None  # "is expected to", "was asked": the subject is not the source
+            if subj.dep_ == "nsubjpass" and not via_xcomp:
+                return None  # "was asked", "is quoted": the subject is not the source
+            # ("Mr. Trump was prompted to say": the one prompted says it.)
             if subj.lower_ in _RELATIVE and verb.dep_ == "relcl":
                 return verb.head
             return subj
-        if verb.dep_ == "relcl" or verb.dep_ == "acl" and verb.tag_ in ("VBD", "VBZ", "VBG"):
+        comma_before = verb.i > 0 and verb.doc[verb.i - 1].text == ","
+        if verb.dep_ == "relcl" or verb.dep_ == "acl" and (
+            verb.tag_ in ("VBD", "VBZ", "VBG") or comma_before
+        ):
+            # (A participle after a comma, "Mitt Romney, the nominee, tweeted", is no
+            # reduced passive.)
             # "Price, who said", "a man yelled" read as a clause on "man", "officials
             # speaking on condition of anonymity": the noun is the speaker.
             if verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
@@ -315,6 +322,7 @@ def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
             nxt = verb.head.head  # "responded by affirming that": the responder affirms
         elif verb.dep_ not in ("conj", "advcl", "xcomp") or verb.head is verb:
             break
+        via_xcomp = verb.dep_ == "xcomp"
         if inside is not None and inside[nxt.i] >= 0:
             # A participle ("telling the crowd, “...") mis-attached into the quotation:
             # the subject of the clause before it speaks.
@@ -322,6 +330,39 @@ def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
         verb = nxt
     if inside is not None and tok.lower_.endswith("ing") and tok.dep_ not in ("ROOT",):
         return _preceding_subject(tok, inside)
+    if inside is not None and tok.tag_ in ("VBD", "VBZ", "VBP") and hit.cls in _SPEECH:
+        return _left_phrase(tok, inside)
+    return None
+
+
+def _left_phrase(tok: Token, inside: list[int]) -> Token | None:
+    """The noun phrase that ends right before a subjectless finite cue, climbed to the name
+    an apposition describes: "On Dec. 2, Col. Steven Warren, a spokesman in Baghdad, said"
+    with the name misparsed as an apposition of the date."""
+    doc = tok.doc
+    i = tok.i - 1
+    start = tok.sent.start
+    while i >= start and doc[i].text == ",":
+        i -= 1
+    if i >= start and doc[i].text == ")":
+        # "Rep. Paul Ryan (R-WI) said": past the parenthesis.
+        while i >= start and doc[i].text != "(":
+            i -= 1
+        i -= 1
+    if i < start or inside[i] >= 0 or doc[i].pos_ not in ("NOUN", "PROPN"):
+        return None
+    t = doc[i]
+    for _ in range(8):
+        if t.dep_ == "appos" and t.head.i < t.i and t.head.pos_ in ("NOUN", "PROPN"):
+            # A description in apposition to a name speaks as the name; a name in
+            # apposition to something else is the speaker itself.
+            return t if t.pos_ == "PROPN" else t.head
+        if t.dep_ in ("pobj", "prep", "compound", "amod", "nmod", "poss") and t.head.i < tok.i:
+            t = t.head
+            continue
+        break
+    if t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("appos", "npadvmod", "dep", "nsubj", "ROOT"):
+        return t
     return None
 
 
@@ -356,6 +397,10 @@ def _mention(head: Token) -> tuple[int, int]:
         ):
             last = c.right_edge.i if c.dep_ == "conj" else last
         else:
+            break
+    for i in range(head.i + 1, last + 1):
+        if head.doc[i].text == "(":
+            last = i - 1  # "Rep. Paul Ryan (R-WI)": the party and state are no part of it
             break
     while last > first and head.doc[last].is_punct:
         last -= 1
@@ -477,6 +522,20 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
                 hit = _Hit(root, root.i, root.i, root.lemma_.lower(), "speech")
                 colon.add(root.i)
                 cands.append(hit)
+    elif k >= 0 and art.text[k] == ",":
+        # "Hillary Clinton cracked, ''...''", "As Akhil Amar put it, ''...''": a verb with a
+        # subject right before ", “" introduces the quotation even when the lexicon lacks it.
+        before = art._tokens(k, k + 1)
+        j = before.start - 1 if before else -1
+        verb = doc[j] if j >= 0 and art.inside[j] < 0 else None
+        if verb is not None and verb.lower_ == "it" and verb.dep_ == "dobj":
+            verb = verb.head
+        if (
+            verb is not None and verb.pos_ == "VERB" and verb.i not in art.hit_at
+            and verb.tag_ in ("VBD", "VBZ", "VBP") and _subject(verb, art.inside) is not None
+        ):
+            cands.append(_Hit(verb, verb.i, verb.i, verb.lemma_.lower(), "speech"))
+            colon.add(verb.i)
     # The cues that govern the quotation in the parse, nearest first.
     depth: dict[int, int] = {}
     for t in qtoks:
@@ -947,10 +1006,19 @@ def _starts_sentence(art: _Article, q: QuoteSpan) -> bool:
     k = q.open_start - 1
     while k >= 0 and art.text[k].isspace():
         k -= 1
+    # A connective opening the sentence: “...,” he said. But “...”
+    m = _CONNECTIVE.search(art.text, max(0, k - 8), k + 1)
+    if m is not None:
+        k = m.start() - 1
+        while k >= 0 and art.text[k].isspace():
+            k -= 1
     # Past the closing mark of a quotation just before: “...,” he said. “Next ...
     while k >= 0 and art.text[k] in "”\"'’»":
         k -= 1
     return k < 0 or art.text[k] in "\n.!?:"
+
+
+_CONNECTIVE = re.compile(r"(?<![\w-])(?:But|And|Yet|Still|So|Then|Or|Also|Plus),?$")
 
 
 def _indirect_content(art: _Article, hit: _Hit) -> tuple[int, int] | None:
