@@ -114,6 +114,15 @@ def rows(atts: list[Attribution]) -> list[Row]:
         # a quotation mark glued to the next word
         ("“We will not back down,”Clinton said.",
          ("direct", "We will not back down", "Clinton", "say")),
+        # a dateline is not the speaker
+        ("LONDON (Reuters) - Donald Trump said he was unlikely to get on with the prime "
+         "minister.",
+         ("indirect", "he was unlikely to get on with the prime minister", "Donald Trump",
+          "say")),
+        # of two subjects the parse gives a cue, the nearest
+        ("Tuesday in Berea, OH, after winning the primary, Gov. John Kasich said, “We are "
+         "going all the way.”",
+         ("direct", "We are going all the way.", "Gov. John Kasich", "say")),
         # a quotation signed with a dash and a name
         ("“The debate was a disgrace to the country.” ― Carla Sanchez",
          ("direct", "The debate was a disgrace to the country.", "Carla Sanchez", "—")),

@@ -261,13 +261,16 @@ def _stem(word: str, lex: dict[str, str]) -> str:
 
 
 def _subject(verb: Token, inside: list[int] | None = None) -> Token | None:
-    """The subject of ``verb`` outside quotations (a quotation's words never speak it)."""
+    """The subject of ``verb`` outside quotations (a quotation's words never speak it); of
+    two (a misparse of "in Berea, OH, ... Gov. John Kasich said"), the nearest."""
+    found = None
     for c in verb.children:
         if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("it", "there"):
             if inside is not None and inside[c.i] >= 0:
                 continue
-            return c
-    return None
+            if found is None or abs(c.i - verb.i) < abs(found.i - verb.i):
+                found = c
+    return found
 
 
 def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
@@ -407,6 +410,14 @@ def _mention(head: Token) -> tuple[int, int]:
     return first, last
 
 
+#: A dateline opening a paragraph: "LONDON (Reuters) - ", "WASHINGTON, Aug. 24 (UPI) — ",
+#: "NEW YORK -- ": a place in capitals, maybe a date and an agency, then a dash.
+_DATELINE = re.compile(
+    r"[A-Z][A-Z.'’-]{2,}(?:[ ]+[A-Z][A-Z.'’-]+){0,3}(?:,[ ]+[A-Z][a-z]+\.?)?"
+    r"(?:,?[ ]+[A-Z][a-z]{2,}\.?[ ]+\d{1,2})?[ ]*(?:\([^)\n]{1,40}\))?[ ]*(?:—|–|--?)[ ]*"
+)
+
+
 class _Article:
     """The per-article working state shared by the passes below."""
 
@@ -428,6 +439,31 @@ class _Article:
                 self.inside[i] = qi
         self.hits = _find_hits(doc, self.inside)
         self.hit_at = {h.token.i: h for h in self.hits}
+        # dateline_end[i]: for a token of a dateline ("LONDON (Reuters) -"), the index of
+        # the first token after it; the parse often makes the city the subject.
+        self.dateline_end: dict[int, int] = {}
+        for lo, hi in paras:
+            m = _DATELINE.match(self.text, lo, hi)
+            if m is not None:
+                toks = self._tokens(lo, m.end())
+                for i in toks:
+                    self.dateline_end[i] = toks.stop
+
+    def speaker_head(self, hit: _Hit) -> Token | None:
+        """``_speaker_head``, moved out of a dateline: in "WASHINGTON (AP) — A spokesman
+        for X said" the speaker is the first phrase after the dateline, not the city."""
+        head = _speaker_head(hit, self.inside)
+        if head is not None:
+            head = _out_of_parentheses(head)
+        if head is None or head.i not in self.dateline_end:
+            return head
+        start = self.dateline_end[head.i]
+        span = range(start, hit.first)
+        for i in span:
+            t = self.doc[i]
+            if t.head.i not in span and t.pos_ in ("NOUN", "PROPN", "PRON"):
+                return t
+        return None
 
     def _tokens(self, start: int, end: int) -> range:
         """Indices of the tokens that overlap [start, end)."""
@@ -453,6 +489,23 @@ class _Article:
         a = self.sentence_of(start)
         b = self.sentence_of(max(end - 1, start))
         return self._tokens(self.sentences[a].start, self.sentences[b].end)
+
+
+def _out_of_parentheses(tok: Token) -> Token:
+    """The name before a parenthesis that holds ``tok``: "Gov. John Kasich (R-OH), said"
+    parsed with "OH" as the subject is Kasich speaking."""
+    doc = tok.doc
+    lo = max(tok.sent.start, tok.i - 6)
+    for i in range(tok.i - 1, lo - 1, -1):
+        if doc[i].text == ")":
+            return tok
+        if doc[i].text == "(":
+            hi = min(tok.sent.end, tok.i + 6)
+            closes = any(doc[j].text == ")" for j in range(tok.i + 1, hi))
+            if closes and i > 0 and doc[i - 1].pos_ == "PROPN":
+                return doc[i - 1]
+            return tok
+    return tok
 
 
 def _cue_frame(hit: _Hit, content: set[int], inside: list[int]) -> set[int]:
@@ -578,7 +631,7 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
             gap = 0  # the colon ties the cue to the quotation, however long the sentence
         if not linked and gap > 3:
             continue
-        if _speaker_head(hit, art.inside) is None and not linked:
+        if art.speaker_head(hit) is None and not linked:
             if gap > 0 or _surface_speaker(art, hit, lo, hi) is None:
                 continue
         dist = lo - hit.last if tok.i < lo else hit.first - hi
@@ -786,7 +839,7 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
         words = _content_words(doc, qtoks)
         if found is not None:
             hit, linked, gap = found
-            spk = _speaker_head(hit, art.inside)
+            spk = art.speaker_head(hit)
             lo_q, hi_q = qtoks.start, qtoks.stop - 1
             speaker = (
                 _mention(spk) if spk is not None else _surface_speaker(art, hit, lo_q, hi_q)
@@ -858,7 +911,7 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
     for hit in art.hits:
         if hit.token.i in used:
             continue
-        spk = _speaker_head(hit, art.inside)
+        spk = art.speaker_head(hit)
         if spk is None or art.inside[spk.i] >= 0:
             continue
         rng = _indirect_content(art, hit)
