@@ -123,6 +123,18 @@ def rows(atts: list[Attribution]) -> list[Row]:
         ("Tuesday in Berea, OH, after winning the primary, Gov. John Kasich said, “We are "
          "going all the way.”",
          ("direct", "We are going all the way.", "Gov. John Kasich", "say")),
+        # a name mistagged as an adverb after the cue
+        ("“Having access to the file is valuable,” said Skelly, explaining his work.",
+         ("direct", "Having access to the file is valuable", "Skelly", "say")),
+        # "said X and said, “...”" with the second cue misattached into the first's clause
+        ("De Blasio said the move was made by the police commissioner and said, “Who are "
+         "you going to trust on security?”",
+         ("direct", "Who are you going to trust on security?", "De Blasio", "say")),
+        # a that-clause hung on "in a statement" is what is said, not the setting
+        ("The council's director Nihad Awad says in a statement that Trump’s “rhetoric has "
+         "crossed the line.”",
+         ("partial", "Trump’s “rhetoric has crossed the line.", "The council's director",
+          "say")),
         # a quotation signed with a dash and a name
         ("“The debate was a disgrace to the country.” ― Carla Sanchez",
          ("direct", "The debate was a disgrace to the country.", "Carla Sanchez", "—")),

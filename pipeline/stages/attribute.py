@@ -297,6 +297,10 @@ def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
                 if g.dep_ == "pobj":
                     return g
     verb = tok
+    if tok.dep_ == "conj" and tok.head.dep_ == "ccomp" and tok.head.head.lemma_ == tok.lemma_:
+        # "De Blasio said the move was made by X and said, “...”": the second "said"
+        # misattached to the first one's complement is the first one's coordinate.
+        verb = tok.head.head
     via_xcomp = False
     for _ in range(6):
         subj = _subject(verb, inside)
@@ -656,7 +660,12 @@ def _surface_speaker(art: _Article, hit: _Hit, lo: int, hi: int) -> tuple[int, i
         if any(doc[i].pos_ in ("VERB", "AUX", "ADP", "SCONJ") or doc[i].lower_ in _SMALL_WORDS
                for i in toks):
             return None  # "Of Carson, “...”": a capitalised preposition is no speaker
-        if not any(doc[i].pos_ in ("PROPN", "PRON", "NOUN") for i in toks):
+        if not any(
+            doc[i].pos_ in ("PROPN", "PRON", "NOUN")
+            # "said Skelly" with the name mistagged as an adverb
+            or (doc[i].is_title and not doc[i].is_sent_start and doc[i].pos_ in ("ADV", "ADJ"))
+            for i in toks
+        ):
             return None
         return toks[0], toks[-1]
 
@@ -707,6 +716,12 @@ def _clause_of(hit: _Hit, q: QuoteSpan, art: _Article) -> tuple[int, int] | None
         sub = range(c.left_edge.i, c.right_edge.i + 1)
         if qtoks & set(sub):
             first = sub.start
+            if c.dep_ == "prep":
+                # "says in a statement that “...”": the that-clause, not the setting
+                marks = [t.i for t in c.subtree if t.dep_ == "mark" and t.lower_ == "that"
+                         and t.head.i in qtoks]
+                if marks:
+                    first = marks[0] + 1
             if c.dep_ in ("oprd", "xcomp", "prep", "ccomp") and c.i > hit.token.i:
                 # "called Trump a “con artist”", "described the talks as “candid”": what
                 # is named belongs with what it is called.
@@ -724,7 +739,10 @@ def _in_setting(hit: _Hit, qtoks: set[int]) -> bool:
         if c.i in qtoks:
             continue  # the quotation's own first word ("“Now that ...,” he told"), misparsed
         if c.dep_ in _SETTING_DEPS or c.dep_ == "prep" and c.lower_ in _SETTING_PREPS:
-            if any(t.i in qtoks for t in c.subtree):
+            sub = list(c.subtree)
+            if any(t.dep_ == "mark" and t.lower_ == "that" and t.head.i in qtoks for t in sub):
+                continue  # "says in a statement that “...”": the clause misattached to it
+            if any(t.i in qtoks for t in sub):
                 return True
     return False
 
