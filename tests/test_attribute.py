@@ -270,3 +270,20 @@ def test_title_naming_a_person_resolves_to_the_person(nlp: Language) -> None:
     atts = run(nlp, "Speaker of the House Rep. Paul Ryan said, “Those images have no place here.”")
     assert atts and atts[0].speaker is not None
     assert (atts[0].speaker.name, atts[0].speaker.kind) == ("Paul Ryan", "person")
+
+
+def test_according_to_relays_a_speaker_of_its_sentence(nlp: Language) -> None:
+    text = (
+        "He said the president had “firmly supported the plan,” according to state broadcaster "
+        "CCTV.\n\nThe plan won support, a Kremlin official said, according to Reuters."
+    )
+    got = rows(run(nlp, text))
+    assert got == [
+        ("partial", "the president had “firmly supported the plan,”", "He", "say"),
+        ("indirect", "The plan won support", "a Kremlin official", "say"),
+    ]
+
+
+def test_according_to_alone_names_the_speaker(nlp: Language) -> None:
+    got = rows(run(nlp, "The budget will be cut, according to a senior official."))
+    assert got == [("indirect", "The budget will be cut", "a senior official", "according to")]

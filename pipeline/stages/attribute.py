@@ -640,7 +640,13 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
                 continue
         dist = lo - hit.last if tok.i < lo else hit.first - hi
         # A verb of saying over a verb of thinking: "X says he feels “great”" is X's quote.
-        key = (0 if linked else 1, 0 if hit.cls in _SPEECH else 1, link_depth, gap, dist)
+        # "He said ... “...,” according to CCTV": the verb's subject speaks; the outlet after
+        # "according to" only relays it (a via, found by the tag stage).
+        relay = hit.lemma == "according to"
+        key = (
+            0 if linked else 1, 0 if hit.cls in _SPEECH and not relay else 1, link_depth, gap,
+            dist,
+        )
         if best is None or key < best[0]:
             best = (key, hit, linked, gap)
     if best is None:
@@ -716,6 +722,13 @@ def _clause_of(hit: _Hit, q: QuoteSpan, art: _Article) -> tuple[int, int] | None
         sub = range(c.left_edge.i, c.right_edge.i + 1)
         if qtoks & set(sub):
             first = sub.start
+            last = sub.stop - 1
+            for t in c.subtree:
+                if t.lower_ == "according" and t.i > first and t.right_edge.i >= last and (
+                    t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to"
+                ):
+                    last = t.i - 1  # "..., according to CCTV" relays; it is not content
+                    break
             if c.dep_ == "prep":
                 # "says in a statement that “...”": the that-clause, not the setting
                 marks = [t.i for t in c.subtree if t.dep_ == "mark" and t.lower_ == "that"
@@ -728,7 +741,7 @@ def _clause_of(hit: _Hit, q: QuoteSpan, art: _Article) -> tuple[int, int] | None
                 objs = [o for o in hit.token.children if o.dep_ == "dobj" and o.i < c.i]
                 if objs and not _listener(objs[0], hit):
                     first = objs[0].left_edge.i
-            return _trim(art, first, sub.stop - 1)
+            return _trim(art, first, last)
     return None
 
 
@@ -929,6 +942,8 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
     for hit in art.hits:
         if hit.token.i in used:
             continue
+        if hit.lemma == "according to" and _relays(art, hit):
+            continue
         spk = art.speaker_head(hit)
         if spk is None or art.inside[spk.i] >= 0:
             continue
@@ -980,6 +995,18 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
     drafts.sort(key=lambda d: (d.start, d.end))
     _continue_speakers(art, drafts)
     return _records(art, drafts, text)
+
+
+def _relays(art: _Article, hit: _Hit) -> bool:
+    """True when "according to X" relays what a speech verb of its sentence reports ("a
+    Kremlin official said, according to Reuters"): X is the channel, not another speaker."""
+    sent = hit.token.sent
+    for other in art.hits:
+        if other is hit or other.lemma == "according to" or other.cls not in _SPEECH:
+            continue
+        if sent.start <= other.token.i < sent.end and art.speaker_head(other) is not None:
+            return True
+    return False
 
 
 def _headline_speaker(art: _Article, pos: int) -> tuple[int, tuple[int, int]] | None:
