@@ -511,7 +511,7 @@ def quotetrail_sentences(doc: Doc) -> Doc:
     # One array write: the Token.is_sent_start setter checks the whole doc for a parse on
     # every call, which made this component quadratic in the article's length.
     flags = numpy.array([1 if start else -1 for start in sentence_starts(doc)], dtype="int64")
-    doc.from_array([SENT_START], flags.astype("uint64"))
+    doc.from_array([SENT_START], flags.astype("uint64"))  # type: ignore[arg-type]  # Ints2d stub
     return doc
 
 
