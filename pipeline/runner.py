@@ -61,6 +61,9 @@ STAGES = ("strip", "segment", "attribute", "tag")
 PARSED_STAGES = ("segment", "attribute", "tag")
 #: Articles per batch handed to a worker process (and read ahead, at most 2 * jobs batches).
 BATCH_SIZE = 16
+#: Articles per batch with several processes: small batches keep every process busy to the
+#: end (with 16, the last process to finish ran on alone for up to a batch of 16 articles).
+POOL_BATCH_SIZE = 4
 #: Articles per nlp.pipe batch. Throughput is flat from 1 to 16 with en_core_web_sm (words per
 #: CPU-second on PolNeAR: 5565, 6133, 5864 for 1, 4, 16), but the parser's peak memory grows
 #: with the batch (+88, +193, +343 MiB over the loaded model), so a small batch it is.
@@ -320,8 +323,10 @@ def input_events(
         t = time.perf_counter()
 
 
-def _event_batches(events: Iterable[_Event]) -> Iterator[list[_Event]]:
-    """Cut the stream into batches of at most BATCH_SIZE documents (and MAX_BATCH_INPUTS)."""
+def _event_batches(
+    events: Iterable[_Event], size: int = BATCH_SIZE
+) -> Iterator[list[_Event]]:
+    """Cut the stream into batches of at most ``size`` documents (and MAX_BATCH_INPUTS)."""
     batch: list[_Event] = []
     docs = inputs = 0
     for event in events:
@@ -330,7 +335,7 @@ def _event_batches(events: Iterable[_Event]) -> Iterator[list[_Event]]:
             docs += 1
         else:
             inputs += 1
-        if docs >= BATCH_SIZE or inputs >= MAX_BATCH_INPUTS:
+        if docs >= size or inputs >= MAX_BATCH_INPUTS:
             yield batch
             batch, docs, inputs = [], 0, 0
     if batch:
@@ -635,7 +640,8 @@ def drive(
     """Process and write a stream of inputs in order; return their manifest entries."""
     entries: list[dict[str, Any]] = []
     current: dict[str, Any] | None = None
-    for batch, results in _process_all(writers.stages, _event_batches(events), model, jobs):
+    batches = _event_batches(events, BATCH_SIZE if jobs <= 1 else POOL_BATCH_SIZE)
+    for batch, results in _process_all(writers.stages, batches, model, jobs):
         pending = iter(results)
         for event in batch:
             if isinstance(event, _Input):
