@@ -135,6 +135,12 @@ def rows(atts: list[Attribution]) -> list[Row]:
          "crossed the line.”",
          ("partial", "Trump’s “rhetoric has crossed the line.", "The council's director",
           "say")),
+        # a planned or predicted inner cue reports nothing: the outer speaker's words
+        ("Obama said he expected that Americans will say “no” to the plan.",
+         ("partial", "he expected that Americans will say “no” to the plan", "Obama", "say")),
+        # a name after a spaced dash, then a colon, names the quotation's speaker
+        ("POLLS GOT IT RIGHT - Carl Bialik: “Keep on contacting voters as late as possible.”",
+         ("direct", "Keep on contacting voters as late as possible.", "Carl Bialik", ":")),
         # a quotation signed with a dash and a name
         ("“The debate was a disgrace to the country.” ― Carla Sanchez",
          ("direct", "The debate was a disgrace to the country.", "Carla Sanchez", "—")),

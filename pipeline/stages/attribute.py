@@ -651,7 +651,30 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
             best = (key, hit, linked, gap)
     if best is None:
         return None
+    hit = best[1]
+    if best[2] and _irrealis(hit.token):
+        # "Obama said he expected Americans will say “no”", "she said her campaign would
+        # continue “to break barriers”": an inner cue that is only predicted or planned
+        # reports nothing; the quoted words are the outer speaker's.
+        anc, steps = hit.token.head, 0
+        while anc.head is not anc and steps < 8:
+            outer = art.hit_at.get(anc.head.i)
+            anc, steps = anc.head, steps + 1
+            if (
+                outer is not None and outer.cls in _SPEECH and outer.lemma != "according to"
+                and not _irrealis(outer.token) and art.speaker_head(outer) is not None
+            ):
+                return outer, True, 0
     return best[1], best[2], best[3]
+
+
+_MODALS = frozenset("will would could should may might must can shall 'll 'd ’ll ’d".split())
+
+
+def _irrealis(tok: Token) -> bool:
+    """True for a verb that is predicted, wished or planned rather than done: a modal or
+    infinitival "to" among its auxiliaries ("will say", "would continue", "to call")."""
+    return any(c.dep_ == "aux" and (c.lower_ in _MODALS or c.lower_ == "to") for c in tok.children)
 
 
 def _surface_speaker(art: _Article, hit: _Hit, lo: int, hi: int) -> tuple[int, int] | None:
@@ -1023,6 +1046,11 @@ def _headline_speaker(art: _Article, pos: int) -> tuple[int, tuple[int, int]] | 
         return None
     colon = colon_toks.start
     lo = art.paragraphs[art.paragraph_of(k)][0]
+    # "POLLS DID PREDICT IT - HuffPollster: “...”": a name after a spaced dash opens too
+    dash = max(art.text.rfind(" - ", lo, k), art.text.rfind(" — ", lo, k),
+               art.text.rfind(" – ", lo, k))
+    if dash >= 0 and k - dash <= 60:
+        lo = dash + 3
     toks = art._tokens(lo, k)
     if not toks or len(toks) > 14 or any(art.inside[i] >= 0 for i in toks):
         return None
