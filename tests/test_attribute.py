@@ -138,6 +138,11 @@ def rows(atts: list[Attribution]) -> list[Row]:
         # a planned or predicted inner cue reports nothing: the outer speaker's words
         ("Obama said he expected that Americans will say “no” to the plan.",
          ("partial", "he expected that Americans will say “no” to the plan", "Obama", "say")),
+        # a thing that "says" inside someone's report does not take the quotation
+        ("City Attorney Brad Holm said in the letter that the advertisement “wrongfully” "
+         "suggests that the officers support the campaign.",
+         ("partial", "the advertisement “wrongfully” suggests that the officers support the "
+          "campaign", "City Attorney Brad Holm", "say")),
         # a name after a spaced dash, then a colon, names the quotation's speaker
         ("POLLS GOT IT RIGHT - Carl Bialik: “Keep on contacting voters as late as possible.”",
          ("direct", "Keep on contacting voters as late as possible.", "Carl Bialik", ":")),

@@ -652,7 +652,7 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
     if best is None:
         return None
     hit = best[1]
-    if best[2] and _irrealis(hit.token):
+    if best[2] and _weak_inner(art, hit):
         # "Obama said he expected Americans will say “no”", "she said her campaign would
         # continue “to break barriers”": an inner cue that is only predicted or planned
         # reports nothing; the quoted words are the outer speaker's.
@@ -662,10 +662,27 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
             anc, steps = anc.head, steps + 1
             if (
                 outer is not None and outer.cls in _SPEECH and outer.lemma != "according to"
-                and not _irrealis(outer.token) and art.speaker_head(outer) is not None
+                and not _weak_inner(art, outer) and art.speaker_head(outer) is not None
             ):
                 return outer, True, 0
     return best[1], best[2], best[3]
+
+
+def _weak_inner(art: _Article, hit: _Hit) -> bool:
+    """True for a cue that, inside another speaker's report, does not make a speaker of its
+    own: predicted or planned ("will say"), a belief or finding rather than speech ("the
+    advertisement suggests"), or said of a thing that cannot speak ("a letter that says",
+    "softer language calling for")."""
+    if _irrealis(hit.token) or hit.cls not in _SPEECH:
+        return True
+    head = art.speaker_head(hit)
+    if head is None or head.pos_ != "NOUN" or head.ent_type_:
+        return False
+    from pipeline.resolve import lexicon
+
+    return not lexicon().person_noun(head.lemma_.lower()) and head.lemma_.lower() not in (
+        _ANONYMOUS_HEADS | _ORG_HEADS
+    )
 
 
 _MODALS = frozenset("will would could should may might must can shall 'll 'd ’ll ’d".split())
