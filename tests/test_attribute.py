@@ -143,6 +143,12 @@ def rows(atts: list[Attribution]) -> list[Row]:
          "suggests that the officers support the campaign.",
          ("partial", "the advertisement “wrongfully” suggests that the officers support the "
           "campaign", "City Attorney Brad Holm", "say")),
+        # a parenthetical cue reports its whole sentence, quoted words included
+        ("African-Americans, he said, can “rock like Jimi” and “stir the pot.”",
+         ("partial", "rock like Jimi", "he", "say")),
+        # texts that read, songs that are sung
+        ("“Business leaders honored Donald J. Trump yesterday,” the article read.",
+         ("direct", "Business leaders honored Donald J. Trump yesterday", "the article", "read")),
         # a name after a spaced dash, then a colon, names the quotation's speaker
         ("POLLS GOT IT RIGHT - Carl Bialik: “Keep on contacting voters as late as possible.”",
          ("direct", "Keep on contacting voters as late as possible.", "Carl Bialik", ":")),

@@ -614,6 +614,11 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
             own_subject = _subject(tok, art.inside) is not None
             if own_subject or hit.lemma in ("according to", "quote as say"):
                 link_depth = min(link_depth, 1)
+        if link_depth == 99 and hit.cls in _SPEECH and _parenthetical(hit, art.inside):
+            # "African-Americans, he said, can ''rock like Jimi''": a cue set off by commas
+            # reports its whole sentence, the quoted words in it included.
+            if doc[lo].sent.start == tok.sent.start:
+                link_depth = 3
         linked = link_depth < 99
         if tok.i < lo:
             between = range(hit.last + 1, lo)
@@ -666,6 +671,22 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
             ):
                 return outer, True, 0
     return best[1], best[2], best[3]
+
+
+def _parenthetical(hit: _Hit, inside: list[int]) -> bool:
+    """True for a cue with its subject set off by commas inside its sentence ("Acts of
+    protest, Mr. Obama said, are acts of patriotism"): it reports the sentence around it."""
+    tok = hit.token
+    doc = tok.doc
+    subj = _subject(tok, inside)
+    if subj is None or inside[tok.i] >= 0:
+        return False
+    first = min(subj.left_edge.i, tok.i)
+    last = hit.last
+    return (
+        first > tok.sent.start and doc[first - 1].text == ","
+        and last + 1 < tok.sent.end and doc[last + 1].text == ","
+    )
 
 
 def _weak_inner(art: _Article, hit: _Hit) -> bool:
