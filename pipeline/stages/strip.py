@@ -390,8 +390,12 @@ _COPYRIGHT = re.compile(
     r"(?i)^\W*(?:copyright|©|\(c\))|all\s+rights\s+reserved|\bnon-commercial\s+use\b|"
     r"\bmay\s+not\s+be\s+(?:published|reproduced|redistributed|rewritten)\b"
 )
-_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?<![\w@])@\w{2,}|https?://\S+|www\.\S+|\b\w+\.com/\S+")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+# An address starts where a run of its characters starts: a long run is scanned once.
+_EMAIL_PATTERN = r"(?<![\w.+-])[\w.+-]++@[\w-]+\.[\w.]+"
+_CONTACT = re.compile(
+    _EMAIL_PATTERN + r"|(?<![\w@])@\w{2,}|https?://\S+|www\.\S+|\b\w+\.com/\S+"
+)
+_EMAIL = re.compile(_EMAIL_PATTERN)
 _TWEET_SIGNATURE = re.compile(r"\(@\w+\)\s+\w+\.?\s+\d{1,2},\s+\d{4}")
 _CONTACT_WORDS = frozenset(
     "email e-mail reach reached contact tip tips follow twitter facebook instagram write".split()
@@ -1293,7 +1297,7 @@ def _read_raw(path: Path) -> bytes:
     return raw
 
 
-_LOOKS_HTML = re.compile(r"\s*(?:<!--.*?-->\s*)?<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
+_LOOKS_HTML = re.compile(r"\s*+(?:<!--.*?-->\s*+)?<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
 
 
 def iter_documents(
