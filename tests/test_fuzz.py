@@ -238,17 +238,17 @@ def test_strip_any_text_file(warm: Language, text: str, kind: str) -> None:
     run_strip_file(*_as_file(text, kind))
 
 
-@FUZZ
-@given(
-    raw=st.one_of(
-        st.binary(max_size=2000),
-        texts.map(lambda t: t.encode("utf-8", "replace")),
-        texts.map(lambda t: t.encode("utf-16")),
-        texts.map(lambda t: t.encode("cp1252", "replace")),
-        texts.map(lambda t: t.encode("gb18030", "replace")),
-    ),
-    name=st.sampled_from(["a.txt", "a.html", "a.jsonl"]),
+_raw_bytes = st.one_of(
+    st.binary(max_size=2000),
+    texts.map(lambda t: t.encode("utf-8", "replace")),
+    texts.map(lambda t: t.encode("utf-16")),
+    texts.map(lambda t: t.encode("cp1252", "replace")),
+    texts.map(lambda t: t.encode("gb18030", "replace")),
 )
+
+
+@FUZZ
+@given(raw=_raw_bytes, name=st.sampled_from(["a.txt", "a.html", "a.jsonl"]))
 def test_strip_any_bytes_file(warm: Language, raw: bytes, name: str) -> None:
     run_strip_file(name, raw)
 
@@ -297,6 +297,13 @@ def test_parsed_stages_any_text_slow(warm: Language, text: str) -> None:
 @given(text=texts, kind=st.sampled_from(["txt", "html", "jsonl"]))
 def test_strip_any_text_file_slow(warm: Language, text: str, kind: str) -> None:
     run_strip_file(*_as_file(text, kind))
+
+
+@pytest.mark.slow
+@SLOW
+@given(raw=_raw_bytes, name=st.sampled_from(["a.txt", "a.html", "a.jsonl"]))
+def test_strip_any_bytes_file_slow(warm: Language, raw: bytes, name: str) -> None:
+    run_strip_file(name, raw)
 
 
 # -- the tokenizer guard and the regular expressions, one by one ---------------------------------
