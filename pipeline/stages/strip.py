@@ -1297,7 +1297,10 @@ def _read_raw(path: Path) -> bytes:
     return raw
 
 
-_LOOKS_HTML = re.compile(r"\s*+(?:<!--.*?-->\s*+)?<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
+# Used with .match; the lookbehind keeps it linear wherever it is searched for.
+_LOOKS_HTML = re.compile(
+    r"(?<!\s)\s*+(?:<!--.*?-->\s*+)?<(?:!doctype\s+html|html)[\s>]", re.I | re.S
+)
 
 
 def iter_documents(
