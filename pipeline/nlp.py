@@ -5,15 +5,16 @@ from __future__ import annotations
 import importlib.util
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pipeline.io import UsageError
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ def load(model: str | None = None) -> Language:
     from pipeline.stages.segment import add_sentence_rules
 
     split_glued_quotes(nlp)
+    guard_tokenizer(nlp)  # after: it wraps the tokenizer whose infixes were just set
     add_sentence_rules(nlp)
     swapped = speed_up(nlp)  # same annotations, less time (pipeline/fastpipes.py)
     log.debug("faster equivalents of %s", ", ".join(swapped) or "nothing")
@@ -83,6 +85,81 @@ def split_glued_quotes(nlp: Language) -> None:
 
     infixes = list(nlp.Defaults.infixes or ()) + list(GLUED_QUOTE_INFIXES)
     nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer  # type: ignore[union-attr]
+
+
+#: A run of this many non-space characters is no word of any article (the longest in the bundled
+#: corpus and in PolNeAR is under 100: a URL); spaCy's tokenizer splits such a run affix by affix,
+#: in time quadratic in its length ("?!" * 5000 takes over 20 s), so its interior is one token.
+LONG_RUN = 200
+#: Characters at each end of a long run that are tokenized as usual (a quotation mark or a
+#: word glued to the run stays a token of its own).
+RUN_EDGE = 16
+_NON_SPACE = re.compile(r"\S+")  # one match per run: linear, unlike \S{200,}
+
+
+def long_run_interiors(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the interior of every run of at least LONG_RUN non-space characters."""
+    return [
+        (m.start() + RUN_EDGE, m.end() - RUN_EDGE)
+        for m in _NON_SPACE.finditer(text)
+        if m.end() - m.start() >= LONG_RUN
+    ]
+
+
+class GuardedTokenizer:
+    """spaCy's tokenizer, except that the interior of a very long run is one token.
+
+    The Doc's text is the text given, character for character, so every offset stays honest;
+    only the tokenization of the run differs (one token instead of thousands, made in time
+    linear in the run's length). Texts with no such run are tokenized exactly as before.
+    Everything else (serialization, ``explain``) is the wrapped tokenizer's.
+    """
+
+    def __init__(self, tokenizer: Callable[[str], Doc], vocab: Vocab) -> None:
+        self.tokenizer = tokenizer
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        """Tokenize ``text``; long runs' interiors become single tokens."""
+        interiors = long_run_interiors(text)
+        if not interiors:
+            return self.tokenizer(text)
+        from spacy.tokens import Doc
+
+        # Each piece between two interiors starts and ends with a run's edge (never a space),
+        # so tokenizing it alone cuts no token that the whole text would not cut there too.
+        docs = []
+        start = 0
+        for a, b in interiors:
+            docs.append(self.tokenizer(text[start:a]))
+            docs.append(Doc(self.vocab, words=[text[a:b]], spaces=[False]))
+            start = b
+        docs.append(self.tokenizer(text[start:]))
+        joined = Doc.from_docs(docs, ensure_whitespace=False)
+        if joined.text != text:  # never expected: the pieces join back into the text
+            raise ValueError("guarded tokenization does not reproduce the article's text")
+        # from_docs starts a sentence at each piece; the tokenizer alone sets no boundary.
+        boundary = 0
+        for piece in docs[:-1]:
+            boundary += len(piece)
+            joined[boundary].is_sent_start = None
+        return joined
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
+        """Tokenize a stream of texts."""
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name: str) -> Any:
+        if name in ("tokenizer", "vocab"):  # not yet set (unpickling): no recursion
+            raise AttributeError(name)
+        return getattr(self.tokenizer, name)
+
+
+def guard_tokenizer(nlp: Language) -> None:
+    """Make ``nlp``'s tokenizer a GuardedTokenizer (once): long runs tokenize in linear time."""
+    if not isinstance(nlp.tokenizer, GuardedTokenizer):
+        nlp.tokenizer = GuardedTokenizer(nlp.tokenizer, nlp.vocab)
 
 
 def model_info(nlp: Language) -> dict[str, str]:

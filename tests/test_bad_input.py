@@ -119,6 +119,7 @@ def _outside(root: Path) -> Path:
 
 def _bytes_name(raw_name: bytes, content: bytes) -> Content:
     def make(root: Path) -> None:
+        os.makedirs(os.path.dirname(os.path.join(os.fsencode(root), raw_name)), exist_ok=True)
         with open(os.path.join(os.fsencode(root), raw_name), "wb") as fh:
             fh.write(content)
 
@@ -161,7 +162,6 @@ CASES: list[Case] = [
             .replace(b"Monday", b"\xffMonday")
         },
         [Err("broken.txt", "InputError", "UTF-8")],
-        xfail="strip decodes it with charset-normalizer as another encoding (mojibake)",
     ),
     Case(
         "Latin-1",
@@ -336,7 +336,11 @@ CASES: list[Case] = [
         "a file name that is not UTF-8",
         {"latin1-name": _bytes_name(b"caf\xe9.txt", article("The Name").encode("utf-8"))},
         [Err("caf\\xe9.txt", "InputError", "not valid UTF-8")],
-        xfail="the whole run dies: UnicodeEncodeError writing the name's surrogates",
+    ),
+    Case(
+        "a folder name that is not UTF-8",
+        {"latin1-dir": _bytes_name(b"\xe9t\xe9/a.txt", article("The Folder").encode("utf-8"))},
+        [Err("\\xe9t\\xe9/a.txt", "InputError", "not valid UTF-8")],
     ),
     # -- duplicates ----------------------------------------------------------------------------
     Case(

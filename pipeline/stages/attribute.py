@@ -1113,7 +1113,7 @@ def _headline_speaker(art: _Article, pos: int) -> tuple[int, tuple[int, int]] | 
 
 
 #: A dash that signs a quotation with its author's name: em dash, horizontal bar, "--".
-_SIGNATURE = re.compile(r"[^\S\n]*(?:[—―]|--|–)[^\S\n]*(?=\S)")
+_SIGNATURE = re.compile(r"(?<![^\S\n])[^\S\n]*+(?:[—―]|--|–)[^\S\n]*+(?=\S)")
 
 
 def _dash_signature(

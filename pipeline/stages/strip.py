@@ -155,7 +155,8 @@ def decode_bytes(raw: bytes) -> tuple[str, str]:
     try:
         text = raw.decode("utf-8")
         encoding = "utf-8"
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as exc:
+        _reject_broken_utf8(raw, exc)
         text, encoding = _detect(raw)
     if "\x00" in text:
         raise ValueError(
@@ -163,6 +164,28 @@ def decode_bytes(raw: bytes) -> tuple[str, str]:
             "re-save it as UTF-8"
         )
     return text, encoding
+
+
+def _reject_broken_utf8(raw: bytes, exc: UnicodeDecodeError) -> None:
+    """Raise ValueError when ``raw`` is UTF-8 text with a few invalid bytes in it.
+
+    Such a file is UTF-8 (most of its non-ASCII bytes form valid UTF-8 characters) damaged
+    in places; guessing another encoding would turn every one of those characters into
+    mojibake. Legacy-encoded text (Latin-1, Windows-1252, GB18030, Shift-JIS…) rarely forms
+    a valid UTF-8 sequence by chance, and then far less often than it breaks one, so it is
+    left to charset-normalizer. A lone high byte in ASCII text is a legacy character too.
+    """
+    decoded = raw.decode("utf-8", "surrogateescape")
+    invalid = sum(1 for c in decoded if "\udc80" <= c <= "\udcff")
+    valid = sum(1 for c in decoded if c >= "\x80" and not "\udc80" <= c <= "\udcff")
+    if valid < 2 * invalid:
+        return
+    line = raw.count(b"\n", 0, exc.start) + 1
+    raise ValueError(
+        f"invalid UTF-8: byte 0x{raw[exc.start]:02x} at byte {exc.start} (line {line}) "
+        f"({invalid} bad byte{'s' if invalid != 1 else ''} in all) in text that is otherwise "
+        "UTF-8; fix or remove the bad bytes, or re-save the file as UTF-8"
+    )
 
 
 def _detect(raw: bytes) -> tuple[str, str]:
@@ -367,8 +390,12 @@ _COPYRIGHT = re.compile(
     r"(?i)^\W*(?:copyright|©|\(c\))|all\s+rights\s+reserved|\bnon-commercial\s+use\b|"
     r"\bmay\s+not\s+be\s+(?:published|reproduced|redistributed|rewritten)\b"
 )
-_CONTACT = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|(?<![\w@])@\w{2,}|https?://\S+|www\.\S+|\b\w+\.com/\S+")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+")
+# An address starts where a run of its characters starts: a long run is scanned once.
+_EMAIL_PATTERN = r"(?<![\w.+-])[\w.+-]++@[\w-]+\.[\w.]+"
+_CONTACT = re.compile(
+    _EMAIL_PATTERN + r"|(?<![\w@])@\w{2,}|https?://\S+|www\.\S+|\b\w+\.com/\S+"
+)
+_EMAIL = re.compile(_EMAIL_PATTERN)
 _TWEET_SIGNATURE = re.compile(r"\(@\w+\)\s+\w+\.?\s+\d{1,2},\s+\d{4}")
 _CONTACT_WORDS = frozenset(
     "email e-mail reach reached contact tip tips follow twitter facebook instagram write".split()
@@ -1270,7 +1297,10 @@ def _read_raw(path: Path) -> bytes:
     return raw
 
 
-_LOOKS_HTML = re.compile(r"\s*(?:<!--.*?-->\s*)?<(?:!doctype\s+html|html)[\s>]", re.I | re.S)
+# Used with .match; the lookbehind keeps it linear wherever it is searched for.
+_LOOKS_HTML = re.compile(
+    r"(?<!\s)\s*+(?:<!--.*?-->\s*+)?<(?:!doctype\s+html|html)[\s>]", re.I | re.S
+)
 
 
 def iter_documents(
@@ -1292,7 +1322,23 @@ def walk_inputs(
     input_dir = Path(input_dir)
     for path, problem in _walk(input_dir, follow_symlinks):
         rel = path.relative_to(input_dir).as_posix()
-        yield InputError(rel, problem) if problem is not None else (path, rel)
+        shown = printable_name(rel)
+        if shown != rel and problem is None:
+            # Records are UTF-8: such a name cannot be a doc_id (nor be written at all).
+            problem = (
+                "file name is not valid UTF-8 (shown with \\x escapes); "
+                "rename it, e.g. with `convmv -f latin1 -t utf-8`"
+            )
+        yield InputError(shown, problem) if problem is not None else (path, rel)
+
+
+def printable_name(name: str) -> str:
+    """``name`` with the undecodable bytes of a non-UTF-8 file name as \\xNN escapes."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return name
 
 
 def read_input(path: Path, input_dir: Path) -> list[Document | InputError]:

@@ -588,7 +588,24 @@ _ABBREV = frozenset(
         "n.y", "d.c", "mass", "wash", "ariz", "nev", "ore", "pa", "va", "ga", "ill", "tex",
     }
 )  # fmt: skip
-_SPLIT = re.compile(r"[.!?…]+[”\"’')\]]*\s+(?=[“\"‘'(\[]?[A-Z0-9])")
+# Starts only where a run of end marks starts, and never gives characters back: a long run of
+# dots is scanned once, not once per dot.
+_SPLIT = re.compile(r"(?<![.!?…])[.!?…]++[”\"’')\]]*+\s++(?=[“\"‘'(\[]?[A-Z0-9])")
+
+
+def _last_word(text: str, end: int) -> str:
+    r"""The word before the end marks that end ``text[:end]`` ("U.S" of "the U.S."), or "".
+
+    What ``re.search(r"([\w.]+)[.!?…]*$", text[:end])`` finds, without its trailing dots, in
+    time proportional to the word (the search scanned and copied the whole line each time).
+    """
+    i = end
+    while i > 0 and text[i - 1] in ".!?…":
+        i -= 1
+    j = i
+    while j > 0 and (text[j - 1].isalnum() or text[j - 1] in "._"):
+        j -= 1
+    return text[j:i].rstrip(".")
 
 
 def _text_sentences(text: str) -> list[tuple[int, int]]:
@@ -597,10 +614,8 @@ def _text_sentences(text: str) -> list[tuple[int, int]]:
     for line in re.finditer(r"[^\n]+", text):
         start = line.start()
         for m in _SPLIT.finditer(line.group(0)):
-            word = re.search(r"([\w.]+)[.!?…]*$", line.group(0)[: m.start() + 1])
-            if word is not None and (
-                word.group(1).rstrip(".").lower() in _ABBREV or len(word.group(1).rstrip(".")) == 1
-            ):
+            word = _last_word(line.group(0), m.start() + 1)
+            if word.lower() in _ABBREV or len(word) == 1:
                 continue
             spans.append((start, line.start() + m.end()))
             start = line.start() + m.end()
