@@ -168,6 +168,15 @@ def test_dash_signature_needs_a_name(nlp: Language) -> None:
     assert all(r[3] != "—" for r in rows(run(nlp, text)))
 
 
+def test_transcript_labels_name_their_speakers(nlp: Language) -> None:
+    text = (
+        "TAPPER: Do you think the candidate has campaigned as a healer?\n\n"
+        "FALLIN: I think he is trying to campaign as a healer.\n\nBREAKING: The vote is delayed."
+    )
+    speakers = [r[2] for r in rows(run(nlp, text)) if r[3] == ":"]
+    assert speakers == ["TAPPER", "FALLIN"]
+
+
 def test_headline_names_its_speaker(nlp: Language) -> None:
     text = "Mayor Ana Silva: ‘We Will Rebuild the Bridge’\n\nPat Kerr: Voters Want Lower Taxes"
     assert rows(run(nlp, text)) == [

@@ -1036,8 +1036,14 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
         span = _trim(art, named[0] + 1, art._tokens(colon, hi).stop - 1)
         if span is None or _content_words(doc, art._tokens(span[0], span[1])) < 3:
             continue
-        if any(_overlap(span[0], span[1], d.start, d.end) > 0 for d in drafts):
+        inner = [d for d in drafts if _overlap(span[0], span[1], d.start, d.end) > 0]
+        if inner and not all(
+            d.speaker is not None and doc[d.speaker[0]].lower_ in _DIALOGUE_PRONOUNS
+            and d.speaker[0] == d.speaker[1] for d in inner
+        ):
             continue
+        # "FALLIN: I think he is ...": the labelled speaker's "I think" is the label's words.
+        drafts = [d for d in drafts if d not in inner]
         holds_quote = any(span[0] <= q.start and q.end <= span[1] for q in art.quotes)
         drafts.append(
             _Draft("partial" if holds_quote else "indirect", span[0], span[1], named[1],
@@ -1095,13 +1101,16 @@ def _headline_speaker(art: _Article, pos: int) -> tuple[int, tuple[int, int]] | 
     run_end = toks.start - 1
     for i in toks:
         t = doc[i]
-        if t.pos_ == "PROPN" or (t.is_title and t.pos_ in ("NOUN", "ADJ")) or (
+        if t.pos_ == "PROPN" or (t.is_title and t.pos_ in ("NOUN", "ADJ")) or _caps_name(t) or (
             t.text in (".", "-", "’s", "'s") and i > toks.start
         ):
             run_end = i
             continue
         break
-    if run_end < toks.start or all(doc[i].pos_ != "PROPN" for i in range(toks.start, run_end + 1)):
+    run = range(toks.start, run_end + 1)
+    if run_end < toks.start or all(doc[i].pos_ != "PROPN" and not _caps_name(doc[i]) for i in run):
+        return None
+    if all(doc[i].lower_ in _NOT_SPEAKER_LABELS for i in run if not doc[i].is_punct):
         return None
     rest = range(run_end + 1, colon)
     # Only a topic may follow the name ("Gillibrand on Hillary's speeches:"), not a clause.
@@ -1151,6 +1160,22 @@ def _dash_signature(
     while last > toks.start and doc[last].is_punct:
         last -= 1
     return dash_toks.start, (dash_start, dash_start + len(dash)), (toks.start, last)
+
+
+#: Capitalised labels before a colon that name no speaker ("BREAKING:", "UPDATE:", "Q:").
+_NOT_SPEAKER_LABELS = frozenset(
+    """breaking update updated watch exclusive video photos photo note correction editor
+    editors editor's clarification advertisement related read more see also listen live
+    opinion analysis explainer q a transcript source sources""".split()
+)
+
+
+_DIALOGUE_PRONOUNS = frozenset("i we you".split())
+
+
+def _caps_name(tok: Token) -> bool:
+    """A name in capitals, the way transcripts label their speakers ("TAPPER:")."""
+    return tok.is_upper and tok.is_alpha and len(tok.text) > 1
 
 
 def _same_cue(drafts: list[_Draft], hit: _Hit, start: int, end: int) -> _Draft | None:
