@@ -119,20 +119,30 @@ class FastAttributeRuler:
         n = len(table)
         index = self.index
         anywhere = index.get((_ANY, 0), [])
+        empty: list[tuple[int, list[list[_Test]], int]] = []
         for i, row in enumerate(table):
-            for rule, tests, target in [
-                *index.get((0, row[0]), ()),
-                *index.get((1, row[1]), ()),
-                *index.get((2, row[2]), ()),
-                *index.get((3, row[3]), ()),
-                *anywhere,
-            ]:
-                if i + len(tests) > n:
-                    continue
-                if all(
-                    pred(table[i + k][c]) for k, specs in enumerate(tests) for c, pred in specs
-                ):
-                    yield rule, i + target
+            for candidates in (
+                index.get((0, row[0]), empty),
+                index.get((1, row[1]), empty),
+                index.get((2, row[2]), empty),
+                index.get((3, row[3]), empty),
+                anywhere,
+            ):
+                for rule, tests, target in candidates:
+                    if i + len(tests) > n:
+                        continue
+                    # Plain loops, not all() over a generator: this runs ~10 times a token.
+                    ok = True
+                    for k, specs in enumerate(tests):
+                        values = table[i + k]
+                        for c, pred in specs:
+                            if not pred(values[c]):
+                                ok = False
+                                break
+                        if not ok:
+                            break
+                    if ok:
+                        yield rule, i + target
 
     def __call__(self, doc: Doc) -> Doc:
         """Set the attributes of every matching rule, later rules overriding earlier ones."""

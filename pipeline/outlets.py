@@ -49,6 +49,8 @@ KINDS: tuple[OutletKind, ...] = get_args(OutletKind)
 DATA_FILE = "outlets.jsonl"
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+#: How many by_name answers a gazetteer keeps (the memo starts over when full).
+_MEMO_SIZE = 100_000
 _APOSTROPHES = str.maketrans(
     {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"}
 )
@@ -230,6 +232,9 @@ class Gazetteer:
         self._stems: dict[str, list[OutletEntry]] = {}
         self._root = _Node()
         self._build()
+        # by_name answers, memoised: the tables never change once built, and the stages ask
+        # about the same few names over and over (every mention of a speaker, every credit).
+        self._by_name: dict[str, OutletEntry | None] = {}
 
     @classmethod
     def from_jsonl(cls, text: str, origin: str = DATA_FILE) -> Gazetteer:
@@ -332,6 +337,16 @@ class Gazetteer:
 
     def by_name(self, name: str) -> OutletEntry | None:
         """The outlet called ``name`` (canonical name, alias, abbreviation), or None."""
+        try:
+            return self._by_name[name]
+        except KeyError:
+            pass
+        if len(self._by_name) >= _MEMO_SIZE:
+            self._by_name.clear()
+        entry = self._by_name[name] = self._lookup_name(name)
+        return entry
+
+    def _lookup_name(self, name: str) -> OutletEntry | None:
         for candidate in (name, name.replace("-", " ").replace("_", " ")):
             for key in _lookup_keys(candidate):
                 entry = self._names.get(key)
@@ -366,7 +381,11 @@ class Gazetteer:
         """
         spans = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
         toks = [t.translate(_APOSTROPHES) for _, _, t in spans]
-        strong = self._scan(spans, toks, None)
+        folded = [_fold(t) for t in toks]
+        root = self._root.children
+        # Where a name can begin: most tokens begin none, and are not looked at again.
+        starts = [i for i, f in enumerate(folded) if f in root]
+        strong = self._scan(spans, toks, folded, starts, None)
         if not include_weak:
             return strong
         supported: dict[int, OutletEntry] = {id(e): e for e in context}
@@ -374,24 +393,25 @@ class Gazetteer:
             supported.setdefault(id(entry), entry)
         if not supported:
             return strong
-        return self._scan(spans, toks, (supported, strong, list(context)))
+        return self._scan(spans, toks, folded, starts, (supported, strong, list(context)))
 
     def _scan(
         self,
         spans: list[tuple[int, int, str]],
         toks: list[str],
+        folded: list[str],
+        starts: list[int],
         weak: tuple[dict[int, OutletEntry], list[tuple[int, int, OutletEntry]], list[OutletEntry]]
         | None,
     ) -> list[tuple[int, int, OutletEntry]]:
         found: list[tuple[int, int, OutletEntry]] = []
         n = len(toks)
-        i = 0
+        resume = 0
         root = self._root.children
-        while i < n:
-            node = root.get(_fold(toks[i]))
-            if node is None:
-                i += 1
-                continue
+        for i in starts:
+            if i < resume:
+                continue  # inside the previous mention
+            node = root.get(folded[i])
             best: tuple[int, OutletEntry, bool] | None = None
             j = i
             while node is not None:
@@ -402,9 +422,8 @@ class Gazetteer:
                 j += 1
                 if j >= n or spans[j][0] - spans[j - 1][1] > 2:
                     break
-                node = node.children.get(_fold(toks[j]))
+                node = node.children.get(folded[j])
             if best is None:
-                i += 1
                 continue
             end, entry, weak_hit = best
             # A span keeps its "the" when the name or the weak alias has one ("The New York
@@ -413,7 +432,7 @@ class Gazetteer:
             if end > i and toks[i].casefold() == "the" and not weak_hit:
                 first = i if entry.name.startswith("The ") else i + 1
             found.append((spans[first][0], spans[end][1], entry))
-            i = end + 1
+            resume = end + 1
         return found
 
     def _pick(

@@ -124,6 +124,7 @@ _SPEAKER_WINDOW = 12  # further back, only for a quote speaker ("he said" paragr
 # Lexicons (pipeline/data), loaded once per process
 
 
+@lru_cache(maxsize=65536)  # called for every token and phrase, on few distinct strings
 def _norm(text: str) -> str:
     """Lower-case, without periods, curly apostrophes straightened, spaces collapsed."""
     text = text.lower().replace("’", "'").replace(".", "")

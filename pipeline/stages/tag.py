@@ -69,6 +69,7 @@ from typing import Any, Protocol, cast
 
 from spacy.tokens import Doc
 
+from pipeline.prefilter import may_match, needles
 from schemas.models import Attribution, Document, OutletKind, Quote, Via
 
 log = logging.getLogger(__name__)
@@ -160,6 +161,8 @@ class CreditPattern:
     regex: re.Pattern[str]
     fixed: str | None
     strength: int
+    #: Strings one of which every match contains (pipeline.prefilter), to skip hopeless scans.
+    needles: tuple[str, ...] | None = None
 
 
 def _credit_patterns(name: str, with_strength: bool) -> tuple[CreditPattern, ...]:
@@ -168,13 +171,8 @@ def _credit_patterns(name: str, with_strength: bool) -> tuple[CreditPattern, ...
         parts = line.split("\t")
         strength = int(parts.pop(0)) if with_strength else 2
         fixed, source = parts[0], "\t".join(parts[1:])
-        out.append(
-            CreditPattern(
-                re.compile(source.replace("{NAME}", NAME), re.MULTILINE),
-                None if fixed == "-" else fixed,
-                strength,
-            )
-        )
+        regex = re.compile(source.replace("{NAME}", NAME), re.MULTILINE)
+        out.append(CreditPattern(regex, None if fixed == "-" else fixed, strength, needles(regex)))
     return tuple(out)
 
 
@@ -215,6 +213,10 @@ class ViaRules:
     needs_body: frozenset[str]
     appositive_kinds: dict[str, str]
     event: re.Pattern[str]
+    #: Strings one of which every match of platforms / media / appositive contains.
+    platform_needles: tuple[str, ...] | None = None
+    media_needles: tuple[str, ...] | None = None
+    appositive_needles: tuple[str, ...] | None = None
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -289,6 +291,9 @@ def via_rules() -> ViaRules:
         needs_body=needs_body,
         appositive_kinds={k.lower(): v for k, v in nouns.items()},
         event=event,
+        platform_needles=needles(platform_rx),
+        media_needles=needles(media),
+        appositive_needles=needles(appositive),
     )
 
 
@@ -345,6 +350,8 @@ def self_reference_publisher(document: Document, gaz: GazetteerLike) -> str | No
     found: list[tuple[CreditPattern, str]] = []
     for pattern in publisher_patterns():
         for source in _credit_sources(document):
+            if not may_match(pattern.needles, source):
+                continue
             for m in pattern.regex.finditer(source):
                 name = pattern.fixed or _clean_name(m.group("name"))
                 if name:
@@ -375,6 +382,8 @@ def find_wire(document: Document, gaz: GazetteerLike) -> str | None:
     """The news agency credited for the article, or None (photo credits never count)."""
     for pattern in wire_patterns():
         for source in _credit_sources(document):
+            if not may_match(pattern.needles, source):
+                continue
             for m in pattern.regex.finditer(source):
                 if _on_photo_line(source, m.start(), m.end()):
                     continue
@@ -508,14 +517,16 @@ def find_channels(text: str, gaz: GazetteerLike, publisher: str | None = None) -
             continue  # a body, not a channel: it only counts inside an official channel
         outlets.append(Channel(start, end, entry.name, _kind(entry.kind), False))
     platforms = []
-    for m in rules.platforms.finditer(text):
+    scan_platforms = may_match(rules.platform_needles, text)
+    for m in rules.platforms.finditer(text) if scan_platforms else ():
         pname, kind = rules.platform_kinds[m.lastgroup or ""]
         platforms.append(Channel(m.start(), m.end(), pname, _kind(kind), False))
     # Outlets the gazetteer does not know, named as such ("state broadcaster CCTV"), and then
     # every other mention of the same name in the article ("... by CCTV").
     known = {(c.start, c.end) for c in outlets}
     described: dict[str, OutletKind] = {}
-    for m in rules.appositive.finditer(text):
+    scan_appositive = may_match(rules.appositive_needles, text)
+    for m in rules.appositive.finditer(text) if scan_appositive else ():
         name = _clean_name(m.group("name"))
         if gaz.by_name(name) is None and name:
             kind = rules.appositive_kinds.get(m.group("noun").lower(), "other")
@@ -526,7 +537,7 @@ def find_channels(text: str, gaz: GazetteerLike, publisher: str | None = None) -
                 outlets.append(Channel(m.start(), m.end(), name, kind, False))
     media: list[Channel] = []
     named_starts = {c.start for c in outlets}
-    for m in rules.media.finditer(text):
+    for m in rules.media.finditer(text) if may_match(rules.media_needles, text) else ():
         kind = rules.media_kinds[m.group("noun")]
         # "state broadcaster CCTV": the generic words only describe the named outlet.
         rest = _REST.match(text, m.end())
