@@ -361,7 +361,7 @@ def _core(words: tuple[str, ...]) -> tuple[str, ...]:
     return words
 
 
-def _clean_end(doc: Doc, start: int, end: int) -> int:
+def _clean_end(doc: Doc | list[Token], start: int, end: int) -> int:
     """End of a span without trailing punctuation, possessive 's, or spaces."""
     while end > start and (
         doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].text in _POSSESSIVE
@@ -376,6 +376,8 @@ class EntityResolver:
     def __init__(self, document: Document, doc: Doc) -> None:
         self.document = document
         self.doc = doc
+        # spaCy makes a new Token object on every doc[i]; the hot loops index this list
+        self.toks: list[Token] = list(doc)
         self.lex = lexicon()
         self.entities: list[_Entity] = []
         self._by_head: dict[int, tuple[_Entity, _Mention]] = {}
@@ -506,10 +508,12 @@ class EntityResolver:
         candidates.sort()
         self._walk(candidates)
         # words the article writes in lower case on their own (not "moon" of "Ki-moon")
-        common = {
-            t.text for t in self.doc
-            if t.is_lower and t.is_alpha and (t.i == 0 or self.doc[t.i - 1].whitespace_)
-        }
+        common: set[str] = set()
+        after_space = True
+        for t in self.toks:
+            if after_space and t.is_lower and t.is_alpha:
+                common.add(t.text)
+            after_space = bool(t.whitespace_)
         for entity in self.entities:
             if entity.kind == "person":
                 entity.canonical(self.lex.first_names, common)
@@ -596,7 +600,7 @@ class EntityResolver:
 
     def _propn_people(self, out: list[tuple[int, int, int, str]], seen: set[int]) -> None:
         """Names the NER missed: a proper-noun run right after a title, or a known surname."""
-        doc = self.doc
+        doc = self.toks
         known: set[str] = set()
         for _s, _e, head, _w in out:
             known.add(doc[head].text)
