@@ -149,6 +149,14 @@ def rows(atts: list[Attribution]) -> list[Row]:
         # texts that read, songs that are sung
         ("“Business leaders honored Donald J. Trump yesterday,” the article read.",
          ("direct", "Business leaders honored Donald J. Trump yesterday", "the article", "read")),
+        # the people on a place, not the place, say what a "who" clause says
+        ("The plan worries nervous Democrats on Capitol Hill, who have argued that it hurts "
+         "the party.",
+         ("indirect", "it hurts the party", "nervous Democrats", "argue")),
+        # an event noun announces nothing; the clause's speaker does
+        ("“We will get there,” she said at a news conference announcing that her department "
+         "was suing the state.",
+         ("indirect", "her department was suing the state", "she", "announce")),
         # a name after a spaced dash, then a colon, names the quotation's speaker
         ("POLLS GOT IT RIGHT - Carl Bialik: “Keep on contacting voters as late as possible.”",
          ("direct", "Keep on contacting voters as late as possible.", "Carl Bialik", ":")),

@@ -309,7 +309,7 @@ def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
                 return None  # "was asked", "is quoted": the subject is not the source
             # ("Mr. Trump was prompted to say": the one prompted says it.)
             if subj.lower_ in _RELATIVE and verb.dep_ == "relcl":
-                return verb.head
+                return _relative_owner(verb)
             return subj
         comma_before = verb.i > 0 and verb.doc[verb.i - 1].text == ","
         if verb.dep_ == "relcl" or verb.dep_ == "acl" and (
@@ -319,9 +319,16 @@ def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
             # reduced passive.)
             # "Price, who said", "a man yelled" read as a clause on "man", "officials
             # speaking on condition of anonymity": the noun is the speaker.
-            if verb.head.pos_ in ("NOUN", "PROPN", "PRON"):
-                return verb.head
-            return None
+            noun = verb.head
+            if noun.pos_ not in ("NOUN", "PROPN", "PRON"):
+                return None
+            if verb.dep_ == "relcl":
+                return _relative_owner(verb)
+            if verb.dep_ == "acl" and verb.tag_ == "VBG" and not _can_speak(noun):
+                # "she said at a news conference announcing ...": the conference announces
+                # nothing; the clause's speaker does.
+                return _preceding_subject(tok, inside) if inside is not None else None
+            return noun
         nxt = verb.head
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in (
             "by", "in", "while", "after", "before", "without"
@@ -340,6 +347,34 @@ def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
     if inside is not None and tok.tag_ in ("VBD", "VBZ", "VBP") and hit.cls in _SPEECH:
         return _left_phrase(tok, inside)
     return None
+
+
+def _relative_owner(verb: Token) -> Token:
+    """The noun a relative clause's "who" stands for: the one it hangs on, or, for people
+    placed somewhere ("Democrats on Capitol Hill, who have argued"), the people."""
+    noun = verb.head
+    owner = noun.head.head
+    if noun.dep_ == "pobj" and (
+        noun.head.lower_ in ("on", "in", "at", "from", "across")
+        and owner.pos_ in ("NOUN", "PROPN") and _can_speak(owner)
+        and any(c.lower_ == "who" for c in verb.children)
+        and (noun.ent_type_ in ("GPE", "LOC", "FAC") or not _can_speak(noun)
+             or noun.pos_ == "PROPN" and noun.ent_type_ != "PERSON")
+    ):
+        return owner
+    return noun
+
+
+def _can_speak(noun: Token) -> bool:
+    """Whether a noun may name a speaker: a pronoun, a name, a person, group or body."""
+    if noun.pos_ in ("PRON", "PROPN") or noun.ent_type_:
+        return True
+    from pipeline.resolve import lexicon
+
+    lemma = noun.lemma_.lower()
+    return lexicon().person_noun(lemma) or lemma in (_ANONYMOUS_HEADS | _ORG_HEADS) or (
+        noun.lower_ in (_ANONYMOUS_HEADS | _ORG_HEADS)
+    )
 
 
 def _left_phrase(tok: Token, inside: list[int]) -> Token | None:
