@@ -157,6 +157,10 @@ def rows(atts: list[Attribution]) -> list[Row]:
         ("“We will get there,” she said at a news conference announcing that her department "
          "was suing the state.",
          ("indirect", "her department was suing the state", "she", "announce")),
+        # a referential "it" speaks ("It said ..."); an expletive one does not
+        ("The Russian presidential office praised the talks.\n\nIt said the presidents "
+         "reaffirmed their willingness to cooperate.",
+         ("indirect", "the presidents reaffirmed their willingness to cooperate", "It", "say")),
         # a name after a spaced dash, then a colon, names the quotation's speaker
         ("POLLS GOT IT RIGHT - Carl Bialik: “Keep on contacting voters as late as possible.”",
          ("direct", "Keep on contacting voters as late as possible.", "Carl Bialik", ":")),
@@ -316,6 +320,10 @@ def test_according_to_relays_a_speaker_of_its_sentence(nlp: Language) -> None:
         ("partial", "the president had “firmly supported the plan,”", "He", "say"),
         ("indirect", "The plan won support", "a Kremlin official", "say"),
     ]
+
+
+def test_expletive_it_is_no_speaker(nlp: Language) -> None:
+    assert all(r[2] != "It" for r in rows(run(nlp, "It is said that the talks will resume.")))
 
 
 def test_according_to_alone_names_the_speaker(nlp: Language) -> None:

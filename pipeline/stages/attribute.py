@@ -260,12 +260,21 @@ def _stem(word: str, lex: dict[str, str]) -> str:
     return word
 
 
+def _expletive_it(verb: Token) -> bool:
+    """ "It" that stands for nothing: "it seems", "it is said", "it appears that"."""
+    return verb.lemma_ in ("seem", "appear", "be", "emerge", "turn", "remain") or any(
+        c.dep_ in ("auxpass", "expl") for c in verb.children
+    )
+
+
 def _subject(verb: Token, inside: list[int] | None = None) -> Token | None:
     """The subject of ``verb`` outside quotations (a quotation's words never speak it); of
     two (a misparse of "in Berea, OH, ... Gov. John Kasich said"), the nearest."""
     found = None
     for c in verb.children:
-        if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in ("it", "there"):
+        if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ != "there" and not (
+            c.lower_ == "it" and (c.dep_ == "nsubjpass" or _expletive_it(verb))
+        ):
             if inside is not None and inside[c.i] >= 0:
                 continue
             if found is None or abs(c.i - verb.i) < abs(found.i - verb.i):
