@@ -161,6 +161,10 @@ def rows(atts: list[Attribution]) -> list[Row]:
         ("The Russian presidential office praised the talks.\n\nIt said the presidents "
          "reaffirmed their willingness to cooperate.",
          ("indirect", "the presidents reaffirmed their willingness to cooperate", "It", "say")),
+        # an opening "as" clause of saying reports the clause it hangs on
+        ("As Breitbart News reported, the White House was refusing to call it terrorism.",
+         ("indirect", "the White House was refusing to call it terrorism", "Breitbart News",
+          "report")),
         # a name after a spaced dash, then a colon, names the quotation's speaker
         ("POLLS GOT IT RIGHT - Carl Bialik: “Keep on contacting voters as late as possible.”",
          ("direct", "Keep on contacting voters as late as possible.", "Carl Bialik", ":")),

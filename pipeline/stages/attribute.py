@@ -1270,7 +1270,12 @@ def _indirect_content(art: _Article, hit: _Hit) -> tuple[int, int] | None:
     comps = [c for c in tok.children if c.dep_ in _CLAUSAL]
     if not comps and hit.lemma in _XCOMP_CUES:
         comps = [c for c in tok.children if c.dep_ == "xcomp"]
-    if not comps and tok.dep_ == "parataxis" and hit.cls in _SPEECH:
+    as_said = tok.dep_ == "advcl" and tok.i < tok.head.i and any(
+        c.dep_ == "mark" and c.lower_ == "as" and c.i < tok.i for c in tok.children
+    ) and hit.cls in ("speech", "write", "phrase")
+    if not comps and (tok.dep_ == "parataxis" or as_said) and hit.cls in _SPEECH:
+        # ("As Ms. Simonyan put it, RT is “...”", "As Breitbart News reported, ...": the
+        # clause an opening "as" clause of saying hangs on is what was said.)
         head = tok.head
         left = tok.left_edge.i
         # "X was planned, officials say, but ...": what precedes the parenthetical is what
