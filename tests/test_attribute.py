@@ -184,6 +184,16 @@ def test_dash_signature_needs_a_name(nlp: Language) -> None:
     assert all(r[3] != "—" for r in rows(run(nlp, text)))
 
 
+def test_headline_name_tagged_as_a_noun(nlp: Language) -> None:
+    text = "Trump: 'We are going to win so much.'\n\nDonald Trump was magnanimous on Tuesday."
+    assert rows(run(nlp, text))[0] == ("direct", "We are going to win so much.", "Trump", ":")
+
+
+def test_coordinated_cue_after_a_passive(nlp: Language) -> None:
+    text = "Silverman was joined on stage by Al Franken and joked, “You are being ridiculous.”"
+    assert ("direct", "You are being ridiculous.", "Silverman", "joke") in rows(run(nlp, text))
+
+
 def test_transcript_labels_name_their_speakers(nlp: Language) -> None:
     text = (
         "TAPPER: Do you think the candidate has campaigned as a healer?\n\n"

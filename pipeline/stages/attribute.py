@@ -345,7 +345,9 @@ def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
             nxt = verb.head.head  # "responded by affirming that": the responder affirms
         elif verb.dep_ not in ("conj", "advcl", "xcomp") or verb.head is verb:
             break
-        via_xcomp = verb.dep_ == "xcomp"
+        # "Mr. Trump was prompted to say", "Silverman was joined on stage and joked": the
+        # subject of the verb climbed to speaks, passive or not
+        via_xcomp = verb.dep_ in ("xcomp", "conj")
         if inside is not None and inside[nxt.i] >= 0:
             # A participle ("telling the crowd, “...") mis-attached into the quotation:
             # the subject of the clause before it speaks.
@@ -485,6 +487,9 @@ class _Article:
         for qi, q in enumerate(self.quotes):
             for i in self._tokens(q.open_start, q.close_end):
                 self.inside[i] = qi
+        # words the article tags as proper nouns somewhere ("Trump" in a headline "Trump:"
+        # tagged a common noun is a name all the same)
+        self.propn_texts = {t.text for t in doc if t.pos_ == "PROPN"}
         self.hits = _find_hits(doc, self.inside)
         self.hit_at = {h.token.i: h for h in self.hits}
         # dateline_end[i]: for a token of a dateline ("LONDON (Reuters) -"), the index of
@@ -1152,7 +1157,10 @@ def _headline_speaker(art: _Article, pos: int) -> tuple[int, tuple[int, int]] | 
             continue
         break
     run = range(toks.start, run_end + 1)
-    if run_end < toks.start or all(doc[i].pos_ != "PROPN" and not _caps_name(doc[i]) for i in run):
+    if run_end < toks.start or all(
+        doc[i].pos_ != "PROPN" and not _caps_name(doc[i])
+        and not (doc[i].is_title and doc[i].text in art.propn_texts) for i in run
+    ):
         return None
     if all(doc[i].lower_ in _NOT_SPEAKER_LABELS for i in run if not doc[i].is_punct):
         return None
