@@ -322,10 +322,38 @@ class Report:
     articles: int
 
 
-def parse_articles(nlp: Language, articles: list[Article]) -> list[tuple[Document, Doc]]:
-    """Documents (offsets those of the .txt) and their one parse each."""
+def parse_articles(
+    nlp: Language, articles: list[Article], cache: Path | None = None
+) -> list[tuple[Document, Doc]]:
+    """Documents (offsets those of the .txt) and their one parse each.
+
+    With ``cache``, the parses are kept there as a DocBin, keyed on the texts, the model and
+    the code that builds the parse (pipeline/nlp.py, pipeline/fastpipes.py): a second run with
+    the same key skips the parse, so developing the attribute stage takes seconds a round.
+    """
     documents = [document_from_text(a.name, a.text) for a in articles]
-    return list(zip(documents, nlp.pipe(d.text for d in documents), strict=True))
+    if cache is None:
+        return list(zip(documents, nlp.pipe(d.text for d in documents), strict=True))
+    import hashlib
+
+    from spacy.tokens import DocBin
+
+    key = hashlib.sha256()
+    for part in ("nlp.py", "fastpipes.py"):
+        key.update((ROOT / "pipeline" / part).read_bytes())
+    key.update(f"{nlp.meta.get('name')}-{nlp.meta.get('version')}-{nlp.pipe_names}".encode())
+    for d in documents:
+        key.update(d.text.encode("utf-8") + b"\0")
+    path = cache / f"parses-{key.hexdigest()[:20]}.spacy"
+    if path.exists():
+        docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
+    else:
+        docs = list(nlp.pipe(d.text for d in documents))
+        cache.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        DocBin(docs=docs, store_user_data=False).to_disk(tmp)
+        tmp.replace(path)
+    return list(zip(documents, docs, strict=True))
 
 
 def evaluate(
@@ -367,6 +395,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--errors", type=int, default=0, help="print N errors of each class")
     ap.add_argument("--subset", choices=("quoted", "all"), default="quoted")
+    ap.add_argument(
+        "--cache", type=Path, default=None,
+        help="keep the parses in this folder and reuse them (the parse time is then not real)",
+    )
     args = ap.parse_args(argv)
     if not (POLNEAR / args.split).is_dir():
         print(f"{POLNEAR / args.split} is absent", file=sys.stderr)
@@ -376,7 +408,7 @@ def main(argv: list[str] | None = None) -> int:
     nlp = nlp_mod.load(None)
     articles = load_split(args.split, args.limit)
     t0 = time.perf_counter()
-    parsed = parse_articles(nlp, articles)
+    parsed = parse_articles(nlp, articles, args.cache)
     parse_seconds = time.perf_counter() - t0
     report = evaluate(articles, parsed, parse_seconds)
     texts = {a.name: a.text for a in articles}
