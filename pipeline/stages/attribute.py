@@ -282,9 +282,12 @@ def _subject(verb: Token, inside: list[int] | None = None) -> Token | None:
     return found
 
 
-def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
+def _speaker_head(
+    hit: _Hit, inside: list[int] | None = None, relative: bool = False
+) -> Token | None:
     """The head token of the speaker of a cue, following the parse up coordinated verbs
-    (never into a quotation: its subject is not the speaker)."""
+    (never into a quotation: its subject is not the speaker). A relative pronoun subject
+    ("Price, who said") stands for the noun it hangs on, or, with ``relative``, for itself."""
     tok = hit.token
     if hit.lemma == "according to":
         to = tok.doc[hit.last]
@@ -318,7 +321,7 @@ def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
                 return None  # "was asked", "is quoted": the subject is not the source
             # ("Mr. Trump was prompted to say": the one prompted says it.)
             if subj.lower_ in _RELATIVE and verb.dep_ == "relcl":
-                return _relative_owner(verb)
+                return subj if relative else _relative_owner(verb)
             return subj
         comma_before = verb.i > 0 and verb.doc[verb.i - 1].text == ","
         if verb.dep_ == "relcl" or verb.dep_ == "acl" and (
@@ -491,6 +494,8 @@ class _Article:
         # tagged a common noun is a name all the same)
         self.propn_texts = {t.text for t in doc if t.pos_ == "PROPN"}
         self.hits = _find_hits(doc, self.inside)
+        # A relative pronoun speaker ("who") -> the mention it stands for, which names it.
+        self.antecedent: dict[tuple[int, int], tuple[int, int]] = {}
         self.hit_at = {h.token.i: h for h in self.hits}
         # dateline_end[i]: for a token of a dateline ("LONDON (Reuters) -"), the index of
         # the first token after it; the parse often makes the city the subject.
@@ -517,6 +522,18 @@ class _Article:
             if t.head.i not in span and t.pos_ in ("NOUN", "PROPN", "PRON"):
                 return t
         return None
+
+    def mention(self, hit: _Hit, head: Token) -> tuple[int, int]:
+        """Token range of the speaker mention of ``hit`` whose head is ``head``: the mention
+        nearest the cue, so a relative pronoun subject ("Price, who said") rather than the
+        noun it stands for (the resolver names it after that noun)."""
+        rel = _speaker_head(hit, self.inside, relative=True)
+        if rel is not None and rel.i != head.i and rel.lower_ in _RELATIVE and (
+            rel.tag_ in ("WP", "WDT")
+        ):
+            self.antecedent[(rel.i, rel.i)] = _mention(head)
+            return rel.i, rel.i
+        return _mention(head)
 
     def _tokens(self, start: int, end: int) -> range:
         """Indices of the tokens that overlap [start, end)."""
@@ -983,7 +1000,8 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
             spk = art.speaker_head(hit)
             lo_q, hi_q = qtoks.start, qtoks.stop - 1
             speaker = (
-                _mention(spk) if spk is not None else _surface_speaker(art, hit, lo_q, hi_q)
+                art.mention(hit, spk) if spk is not None
+                else _surface_speaker(art, hit, lo_q, hi_q)
             )
             if speaker is not None and art.inside[speaker[0]] >= 0:
                 speaker = None
@@ -1068,8 +1086,8 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
         para = art.paragraph_of(start)
         holds_quote = any(start <= q.start and q.end <= end for q in art.quotes)
         conf = 0.7 if hit.cls in _SPEECH else 0.5
-        draft = _Draft("partial" if holds_quote else "indirect", start, end, _mention(spk), hit,
-                       conf, para)
+        draft = _Draft("partial" if holds_quote else "indirect", start, end,
+                       art.mention(hit, spk), hit, conf, para)
         # An object rather than a clause ("emphasised Russia's willingness"): weaker evidence.
         draft.weak = not any(c.dep_ in _CLAUSAL for c in hit.token.children)
         drafts.append(draft)
@@ -1357,10 +1375,14 @@ def _records(art: _Article, drafts: list[_Draft], text: str) -> list[Attribution
             first, last = d.speaker
             s_start = art.doc[first].idx
             s_end = art.doc[last].idx + len(art.doc[last])
-            key = (s_start, s_end)
+            # a relative pronoun is named after the noun it stands for
+            n_first, n_last = art.antecedent.get(d.speaker, d.speaker)
+            key = (art.doc[n_first].idx, art.doc[n_last].idx + len(art.doc[n_last]))
             if key not in cache:
-                cache[key] = _refine_kind(art, first, last, resolver.resolve(s_start, s_end))
+                cache[key] = _refine_kind(art, n_first, n_last, resolver.resolve(*key))
             res = cache[key]
+            if d.speaker in art.antecedent and res.resolved_by == "mention":
+                res = Resolution(res.name, res.kind, "coreference")
             speaker = Speaker(
                 text=text[s_start:s_end],
                 start=s_start,
