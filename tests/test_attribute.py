@@ -372,3 +372,23 @@ def test_relative_pronoun_speaker(
 ) -> None:
     got = [s for s in speakers(run(nlp, text)) if s[0] == content]
     assert got == [(content, mention, name)]
+
+
+@pytest.mark.parametrize(
+    "text, content, mention",
+    [
+        # "Asked whether ...": the one asked is the clause's subject; the asker is unstated
+        ("Asked whether he would run again, Senator Mark Hill said he had not decided.",
+         "whether he would run again", None),
+        ("Asked whether he would run again, Senator Mark Hill said he had not decided.",
+         "he had not decided", "Senator Mark Hill"),
+        ("“We will see,” Ms. Lane said when asked whether she would campaign for the mayor.",
+         "whether she would campaign for the mayor", None),
+        # the colon introduces the answer, not the question
+        ("Asked which county was her favorite, she demurred: “The one I am in right now.”",
+         "The one I am in right now.", "she"),
+    ],
+)
+def test_unstated_asker(nlp: Language, content: str, text: str, mention: str | None) -> None:
+    got = [s[1] for s in speakers(run(nlp, text)) if s[0] == content]
+    assert got == [mention]

@@ -55,6 +55,8 @@ _TELL_CUES = frozenset(
     {"tell", "ask", "inform", "brief", "assure", "reassure", "remind", "warn", "urge",
      "quote as say", "notify", "advise", "promise", "thank", "congratulate"}
 )
+# Verbs of asking and telling whose reduced passive ("asked whether") hides the asker.
+_ASKED = frozenset({"ask", "tell", "question", "press", "challenge", "quiz", "confront"})
 _LISTENERS = frozenset(
     {"reporter", "journalist", "audience", "crowd", "supporter", "lawmaker", "viewer",
      "listener", "reader", "voter", "member", "colleague", "delegate", "student", "worker"}
@@ -308,6 +310,8 @@ def _speaker_head(
             for g in c.children:
                 if g.dep_ == "pobj":
                     return g
+    if _unstated_asker(tok):
+        return None
     verb = tok
     if tok.dep_ == "conj" and tok.head.dep_ == "ccomp" and tok.head.head.lemma_ == tok.lemma_:
         # "De Blasio said the move was made by X and said, “...”": the second "said"
@@ -361,6 +365,18 @@ def _speaker_head(
     if inside is not None and tok.tag_ in ("VBD", "VBZ", "VBP") and hit.cls in _SPEECH:
         return _left_phrase(tok, inside)
     return None
+
+
+def _unstated_asker(tok: Token) -> bool:
+    """True for a reduced passive of asking or telling ("Asked whether he would run, Smith
+    said ...", "she said when told that ..."): the one asked is the clause's subject; who
+    asked is not stated."""
+    return (
+        tok.tag_ == "VBN" and tok.dep_ == "advcl" and tok.lemma_.lower() in _ASKED
+        and not any(
+            c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "agent") for c in tok.children
+        )
+    )
 
 
 def _relative_owner(verb: Token) -> Token:
@@ -635,7 +651,11 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
     colon: set[int] = set()
     if k >= 0 and art.text[k] == ":":
         prev = art.frame(k, k + 1)
-        colon = {i for i in prev if i in art.hit_at and art.inside[i] < 0}
+        # ("Asked whether ..., she shot back: “...”": not the unnamed asker's cue)
+        colon = {
+            i for i in prev
+            if i in art.hit_at and art.inside[i] < 0 and not _unstated_asker(doc[i])
+        }
         cands += [art.hit_at[i] for i in sorted(colon) if art.hit_at[i] not in cands]
         if not colon:
             # "17-year-old Jared Potts echoed:": the verb of a colon-ending sentence
@@ -1073,8 +1093,10 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
         if hit.lemma == "according to" and _relays(art, hit):
             continue
         spk = art.speaker_head(hit)
-        if spk is None or art.inside[spk.i] >= 0:
+        if spk is not None and art.inside[spk.i] >= 0:
             continue
+        if spk is None and not _unstated_asker(hit.token):
+            continue  # (what someone unnamed was asked is reported all the same)
         rng = _indirect_content(art, hit)
         if rng is None:
             continue
@@ -1087,7 +1109,7 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
         holds_quote = any(start <= q.start and q.end <= end for q in art.quotes)
         conf = 0.7 if hit.cls in _SPEECH else 0.5
         draft = _Draft("partial" if holds_quote else "indirect", start, end,
-                       art.mention(hit, spk), hit, conf, para)
+                       art.mention(hit, spk) if spk is not None else None, hit, conf, para)
         # An object rather than a clause ("emphasised Russia's willingness"): weaker evidence.
         draft.weak = not any(c.dep_ in _CLAUSAL for c in hit.token.children)
         drafts.append(draft)
