@@ -392,3 +392,25 @@ def test_relative_pronoun_speaker(
 def test_unstated_asker(nlp: Language, content: str, text: str, mention: str | None) -> None:
     got = [s[1] for s in speakers(run(nlp, text)) if s[0] == content]
     assert got == [mention]
+
+
+@pytest.mark.parametrize(
+    "text, content, mention",
+    [
+        # a cue misparsed as coordinated with the quotation's verb: the name before it
+        ("“We were wrong to wait so long,” Ramos, 58, told AFP in an interview on Monday.",
+         "We were wrong to wait so long", "Ramos"),
+        # a verb and its particle before ", “" introduce the quotation ("shot back")
+        ("After Governor Jim Brown criticized her husband during a debate, Hillary shot back, "
+         "“I chose to fulfill my profession.”",
+         "I chose to fulfill my profession.", "Hillary"),
+        ("Mayor Jim Brown criticized the plan. Ms. Kay fired back, “The plan is sound and we "
+         "will keep it.”",
+         "The plan is sound and we will keep it.", "Ms. Kay"),
+    ],
+)
+def test_speaker_beside_the_quotation(
+    nlp: Language, text: str, content: str, mention: str
+) -> None:
+    got = [s[1] for s in speakers(run(nlp, text)) if s[0] == content]
+    assert got == [mention]

@@ -358,7 +358,13 @@ def _speaker_head(
         if inside is not None and inside[nxt.i] >= 0:
             # A participle ("telling the crowd, “...") mis-attached into the quotation:
             # the subject of the clause before it speaks.
-            return _preceding_subject(tok, inside) if tok.lower_.endswith("ing") else None
+            if tok.lower_.endswith("ing"):
+                return _preceding_subject(tok, inside)
+            if tok.tag_ in ("VBD", "VBZ", "VBP") and hit.cls in _SPEECH:
+                # "“...,” Ramos, 58, told AFP" with the cue coordinated to the quotation's
+                # verb: the name before the cue
+                return _left_phrase(tok, inside)
+            return None
         verb = nxt
     if inside is not None and tok.lower_.endswith("ing") and tok.dep_ not in ("ROOT",):
         return _preceding_subject(tok, inside)
@@ -416,6 +422,8 @@ def _left_phrase(tok: Token, inside: list[int]) -> Token | None:
     start = tok.sent.start
     while i >= start and doc[i].text == ",":
         i -= 1
+    if i - 2 >= start and doc[i].like_num and doc[i - 1].text == ",":
+        i -= 2  # "Ramos, 58, said": past the age
     if i >= start and doc[i].text == ")":
         # "Rep. Paul Ryan (R-WI) said": past the parenthesis.
         while i >= start and doc[i].text != "(":
@@ -435,6 +443,8 @@ def _left_phrase(tok: Token, inside: list[int]) -> Token | None:
         break
     if t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("appos", "npadvmod", "dep", "nsubj", "ROOT"):
         return t
+    if t.pos_ == "PROPN" and t.dep_ == "conj" and inside[t.head.i] >= 0:
+        return t  # a name misparsed as coordinated with the quotation's verb
     return None
 
 
@@ -673,6 +683,8 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
         verb = doc[j] if j >= 0 and art.inside[j] < 0 else None
         if verb is not None and verb.lower_ == "it" and verb.dep_ == "dobj":
             verb = verb.head
+        if verb is not None and verb.dep_ in ("prt", "advmod") and verb.head.i == verb.i - 1:
+            verb = verb.head  # "she shot back, “...”": the verb of the particle
         if (
             verb is not None and verb.pos_ == "VERB" and verb.i not in art.hit_at
             and verb.tag_ in ("VBD", "VBZ", "VBP") and _subject(verb, art.inside) is not None
