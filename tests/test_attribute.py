@@ -414,3 +414,24 @@ def test_speaker_beside_the_quotation(
 ) -> None:
     got = [s[1] for s in speakers(run(nlp, text)) if s[0] == content]
     assert got == [mention]
+
+
+@pytest.mark.parametrize(
+    "text, content, mention",
+    [
+        # a cue coordinated with a verb of another form inside a reported clause goes with
+        # the verb of its own form above that clause
+        ("Mayor Ruiz says she would sit the governor down and tell him “no more delays” and "
+         "tells the crowd she was the “first one” to ask for new schools.",
+         "she was the “first one” to ask for new schools", "Mayor Ruiz"),
+        ("Ms. Ortiz escalated her criticism on Tuesday, telling CNN that the mayor is a "
+         "“fraud” and questioning how he has “avoided paying his taxes.”",
+         "how he has “avoided paying his taxes.", "Ms. Ortiz"),
+        # "emailed supporters saying": the sender, not the addressees, says it
+        ("The Ohio senator emailed supporters saying: “The fight goes on and we will win it.”",
+         "The fight goes on and we will win it.", "The Ohio senator"),
+    ],
+)
+def test_speaker_of_the_right_verb(nlp: Language, text: str, content: str, mention: str) -> None:
+    got = [s[1] for s in speakers(run(nlp, text)) if s[0] == content]
+    assert got == [mention]

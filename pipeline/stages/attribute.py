@@ -57,6 +57,8 @@ _TELL_CUES = frozenset(
 )
 # Verbs of asking and telling whose reduced passive ("asked whether") hides the asker.
 _ASKED = frozenset({"ask", "tell", "question", "press", "challenge", "quiz", "confront"})
+# Verbs of sending a message to someone ("emailed supporters saying ...").
+_SENDING = frozenset({"email", "text", "message", "write", "call", "phone", "tweet", "mail"})
 _LISTENERS = frozenset(
     {"reporter", "journalist", "audience", "crowd", "supporter", "lawmaker", "viewer",
      "listener", "reader", "voter", "member", "colleague", "delegate", "student", "worker"}
@@ -317,6 +319,8 @@ def _speaker_head(
         # "De Blasio said the move was made by X and said, “...”": the second "said"
         # misattached to the first one's complement is the first one's coordinate.
         verb = tok.head.head
+    elif tok.dep_ == "conj" and _subject(tok, inside) is None:
+        verb = _misplaced_conjunct(tok)
     via_xcomp = False
     for _ in range(6):
         subj = _subject(verb, inside)
@@ -344,6 +348,10 @@ def _speaker_head(
                 # "she said at a news conference announcing ...": the conference announces
                 # nothing; the clause's speaker does.
                 return _preceding_subject(tok, inside) if inside is not None else None
+            if verb.dep_ == "acl" and verb.tag_ == "VBG" and _addressed(noun):
+                # "The senator emailed supporters saying: “...”": the sender says it
+                verb = noun.head
+                continue
             return noun
         nxt = verb.head
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in (
@@ -371,6 +379,35 @@ def _speaker_head(
     if inside is not None and tok.tag_ in ("VBD", "VBZ", "VBP") and hit.cls in _SPEECH:
         return _left_phrase(tok, inside)
     return None
+
+
+def _misplaced_conjunct(tok: Token) -> Token:
+    """For a subjectless verb coordinated with a verb of another form inside a reported
+    clause ("Kasich says he'd sit Putin down and tell him ... and tells the crowd", "telling
+    CNN that Trump is a faker and questioning how"), the verb it really coordinates with:
+    the nearest ancestor of its own form above that clause; else ``tok``."""
+    head = tok.head
+    if head.tag_ == tok.tag_ or not tok.tag_.startswith("VB"):
+        return tok
+    anc, crossed = head, False
+    for _ in range(6):
+        if anc.head is anc:
+            break
+        crossed = crossed or anc.dep_ in ("ccomp", "xcomp")
+        anc = anc.head
+        if crossed and anc.tag_ == tok.tag_ and anc.pos_ in ("VERB", "AUX"):
+            return anc
+    return tok
+
+
+def _addressed(noun: Token) -> bool:
+    """True for the people a message goes to ("emailed supporters", "told reporters")."""
+    verb = noun.head
+    return noun.dep_ in ("dobj", "dative") and verb.pos_ == "VERB" and (
+        verb.lemma_.lower() in _TELL_CUES or verb.lemma_.lower() in _SENDING
+    ) and (noun.lemma_.lower() in _LISTENERS or noun.pos_ in ("PRON", "PROPN") and (
+        noun.ent_type_ in ("PERSON", "") or noun.lower_ in ("them", "him", "her", "us")
+    ))
 
 
 def _unstated_asker(tok: Token) -> bool:
