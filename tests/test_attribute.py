@@ -435,3 +435,26 @@ def test_speaker_beside_the_quotation(
 def test_speaker_of_the_right_verb(nlp: Language, text: str, content: str, mention: str) -> None:
     got = [s[1] for s in speakers(run(nlp, text)) if s[0] == content]
     assert got == [mention]
+
+
+@pytest.mark.parametrize(
+    "text, content, mention",
+    [
+        # a short clause closing the quotation's sentence after ",”" introduces it, whatever
+        # its verb: not a continuation of the previous speaker
+        ("The mayor said the city had lost its soul: “This is no longer our town,” he "
+         "claimed.\n\n“This will always be our town,” an angry Ms. Vega retaliated.",
+         "This will always be our town", "an angry Ms. Vega"),
+        ("“We will not give up,” she smiled.", "We will not give up", "she"),
+    ],
+)
+def test_trailing_clause_names_the_speaker(
+    nlp: Language, text: str, content: str, mention: str
+) -> None:
+    got = [s[1] for s in speakers(run(nlp, text)) if s[0] == content]
+    assert got == [mention]
+
+
+def test_trailing_clause_after_an_exclamation_is_a_new_sentence(nlp: Language) -> None:
+    text = "The crowd broke into chants of “Vote them out!”  But the mood soured quickly."
+    assert not [s for s in speakers(run(nlp, text)) if s[1] == "the mood"]

@@ -728,6 +728,10 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
         ):
             cands.append(_Hit(verb, verb.i, verb.i, verb.lemma_.lower(), "speech"))
             colon.add(verb.i)
+    trailing = _trailing_verb(art, q)
+    if trailing is not None and not any(h.token.i == trailing.i for h in cands):
+        cands.append(_Hit(trailing, trailing.i, trailing.i, trailing.lemma_.lower(), "speech"))
+        colon.add(trailing.i)
     # The cues that govern the quotation in the parse, nearest first.
     depth: dict[int, int] = {}
     for t in qtoks:
@@ -806,6 +810,46 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
             ):
                 return outer, True, 0
     return best[1], best[2], best[3]
+
+
+def _trailing_verb(art: _Article, q: QuoteSpan) -> Token | None:
+    """The verb of a short clause that closes a quotation's sentence after ",”" ("“...,” an
+    angry Hollande retaliated.", "“...,” she smiled."): it introduces the quotation even
+    when the lexicon lacks it, the way "X said" does."""
+    tail = art.text[q.start:q.close_end].rstrip("”\"'’»")
+    if not q.closed or not tail or tail[-1] not in ",!?":
+        return None
+    after = art._tokens(q.close_end, q.close_end + 80)
+    doc = art.doc
+    if not after or art.paragraph_of(doc[after.start].idx) != art.paragraph_of(q.close_end - 1):
+        return None
+    first = next((doc[i] for i in after if not doc[i].is_space), doc[after.start])
+    if tail[-1] in "!?" and first.is_title and first.pos_ != "PROPN":
+        return None  # “Lock her up!” But ...: a new sentence
+    for i in range(after.start, min(after.start + 7, len(doc))):
+        t = doc[i]
+        if art.inside[i] >= 0 or t.is_punct and t.text not in ("-",):
+            return None
+        if t.pos_ != "VERB" or t.tag_ not in ("VBD", "VBZ") or i in art.hit_at:
+            continue
+        subj = _subject(t, art.inside)
+        end = i + 1
+        if subj is None or not (after.start <= subj.i < i) or subj.pos_ not in (
+            "PROPN", "PRON", "NOUN"
+        ) or subj.lower_ in _RELATIVE:
+            return None
+        # nothing but the end of the sentence (or where and when) after the verb
+        if end < len(doc) and not (doc[end].text in (".", "!", "?") or any(
+            c.dep_ in ("prep", "advmod", "npadvmod") and c.i == end for c in t.children
+        )):
+            return None
+        if any(
+            c.dep_ in ("dobj", "ccomp", "xcomp", "acomp", "attr") and art.inside[c.i] < 0
+            for c in t.children
+        ):
+            return None
+        return t
+    return None
 
 
 def _parenthetical(hit: _Hit, inside: list[int]) -> bool:
