@@ -343,3 +343,43 @@ def test_expletive_it_is_no_speaker(nlp: Language) -> None:
 def test_according_to_alone_names_the_speaker(nlp: Language) -> None:
     got = rows(run(nlp, "The budget will be cut, according to a senior official."))
     assert got == [("indirect", "The budget will be cut", "a senior official", "according to")]
+
+
+# --- Quoted words we used to miss: naming, characterising, directives --------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "VERB X as (a) “...”": what X is called is the subject's word, whatever the verb;
+        # the content is X and what it is called, not the setting after it
+        ("The senator criticized the new tax law as a “giant mistake” during a town hall in "
+         "Denver.",
+         ("partial", "the new tax law as a “giant mistake”", "The senator", "criticize")),
+        ("The mayor has cast herself as a “fighter for renters.”",
+         ("partial", "herself as a “fighter for renters.”", "The mayor", "cast")),
+        ("In recent days, Lopez has gone after his rival as a “career politician.”",
+         ("partial", "his rival as a “career politician.”", "Lopez", "go")),
+        ("The committee waved off the delay as having “little” effect.",
+         ("partial", "the delay as having “little” effect", "The committee", "wave")),
+        # "called X “...”": a name as the object is what is called, not a listener
+        ("Her friends have mocked his campaign, calling Smith “a failed actor.”",
+         ("partial", "Smith “a failed actor.”", "Her friends", "call")),
+    ],
+)
+def test_naming_construction(nlp: Language, text: str, expected: Row) -> None:
+    assert expected in rows(run(nlp, text))
+
+
+def test_naming_needs_a_speaker(nlp: Language) -> None:
+    # a passive names no speaker; "such as" names nothing
+    assert not run(nlp, "The plan was welcomed as a “bold step” in the capital.")
+    assert not [r for r in rows(run(nlp, "The mayor attended rallies such as “Run for Hope.”"))
+                if r[3] == "attend"]
+
+
+def test_fragments_of_one_naming_are_one_attribution(nlp: Language) -> None:
+    got = rows(run(nlp, "Lopez has gone after his rival as a “career politician” and a "
+                        "“tax raiser.”"))
+    assert got == [("partial", "his rival as a “career politician” and a “tax raiser.”",
+                    "Lopez", "go")]

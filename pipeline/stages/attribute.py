@@ -652,6 +652,14 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
                 continue
             if anc.i in art.hit_at and (anc.i not in depth or depth[anc.i] > d):
                 depth[anc.i] = d
+    verb = _as_naming(doc, qtoks)
+    if verb is not None and verb.i not in art.hit_at and art.inside[verb.i] < 0:
+        # "Merkel heralded the deal as a “breakthrough”", "he went after Trump as a “...”":
+        # what someone calls a thing "as" is their word, whatever the verb.
+        hit = _Hit(verb, verb.i, verb.i, verb.lemma_.lower(), "naming")
+        if art.speaker_head(hit) is not None:
+            cands.append(hit)
+            depth[verb.i] = 2
     best: tuple[tuple[int, int, int, int, int], _Hit, bool, int] | None = None
     for hit in cands:
         tok = hit.token
@@ -805,7 +813,16 @@ def _surface_speaker(art: _Article, hit: _Hit, lo: int, hi: int) -> tuple[int, i
 def _embedded(art: _Article, q: QuoteSpan, hit: _Hit) -> bool:
     """True when words of a reported clause stand right beside the quotation (partial)."""
     doc = art.doc
-    own = _cue_frame(hit, set(art._tokens(q.start, q.end)), art.inside)
+    qset = set(art._tokens(q.start, q.end))
+    for i in qset:
+        t = doc[i]
+        if t.head.i == hit.token.i and t.i > t.head.i and (
+            t.dep_ == "oprd"
+            or t.dep_ == "dobj" and hit.lemma not in _TELL_CUES
+            and any(o.dep_ == "dobj" and o.i < t.i for o in hit.token.rights)
+        ):
+            return True  # "calling Smith “a failed actor”": what Smith is called
+    own = _cue_frame(hit, qset, art.inside)
     sent = art.frame(q.open_start, q.close_end)
     qt = art._tokens(q.open_start, q.close_end)
     if not qt:
@@ -845,14 +862,108 @@ def _clause_of(hit: _Hit, q: QuoteSpan, art: _Article) -> tuple[int, int] | None
                          and t.head.i in qtoks]
                 if marks:
                     first = marks[0] + 1
-            if c.dep_ in ("oprd", "xcomp", "prep", "ccomp") and c.i > hit.token.i:
+            if c.dep_ in ("oprd", "xcomp", "prep", "ccomp", "dobj") and c.i > hit.token.i:
                 # "called Trump a “con artist”", "described the talks as “candid”": what
-                # is named belongs with what it is called.
+                # is named belongs with what it is called (a second object, "calling Smith
+                # “a clown”", is what the first is called).
+                naming = c.dep_ == "oprd" or c.dep_ == "prep" and c.lower_ == "as" or (
+                    c.dep_ == "dobj" and hit.lemma not in _TELL_CUES
+                    and any(o.dep_ == "dobj" and o.i < c.i for o in hit.token.rights)
+                )
+                obj = _named_object(hit.token, c.i) if naming else None
                 objs = [o for o in hit.token.children if o.dep_ == "dobj" and o.i < c.i]
-                if objs and not _listener(objs[0], hit):
+                if obj is not None:
+                    first = obj.left_edge.i
+                elif objs and not _listener(objs[0], hit):
                     first = objs[0].left_edge.i
+                if naming:
+                    last = _name_end(art, q, last)
             return _trim(art, first, last)
     return None
+
+
+#: Links from a quotation's head up to the "as" of a naming verb: "as a “mere” moan",
+#: "as having “minimal” impact".
+_AS_PATH = frozenset({"amod", "compound", "nmod", "conj", "dobj", "appos"})
+
+
+def _as_naming(doc: Doc, qtoks: set[int]) -> Token | None:
+    """The verb of "VERB X as (a) “...”" when the quotation is what X is called: the
+    verb has an object before its "as" ("described the deal as a “breakthrough”") or the
+    "as" hangs on that object ("portray his run as a “working-class” revolt"). Not "such
+    as", "as well as", nor a passive ("was described as"), whose speaker is not named."""
+    for t in qtoks:
+        cur = doc[t]
+        if cur.head.i in qtoks or cur.head.i == cur.i:
+            continue
+        for _ in range(4):
+            head = cur.head
+            if head.lower_ == "as" and head.dep_ == "prep" and cur.dep_ in ("pobj", "pcomp"):
+                return _naming_verb(head)
+            if cur.dep_ not in _AS_PATH or head.i == cur.i:
+                break
+            cur = head
+    return None
+
+
+def _naming_verb(as_tok: Token) -> Token | None:
+    """The verb that names something "as" ``as_tok`` says, or None."""
+    doc = as_tok.doc
+    if as_tok.i > 0 and doc[as_tok.i - 1].lower_ in ("such", "well", "same", "much", "so"):
+        return None
+    head = as_tok.head
+    verb = None
+    if head.pos_ == "VERB" and _named_object(head, as_tok.i) is not None:
+        verb = head
+    elif head.dep_ == "dobj" and head.head.pos_ == "VERB" and head.head.i < head.i:
+        verb = head.head
+    elif head.dep_ == "pobj" and head.head.dep_ in ("prep", "prt") and (
+        head.head.head.pos_ == "VERB"
+        and getattr(_named_object(head.head.head, as_tok.i), "i", -1) == head.i
+        and head.head.head.i < head.head.i
+    ):
+        verb = head.head.head
+    if verb is None or any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        return None
+    return verb
+
+
+def _named_object(verb: Token, before: int) -> Token | None:
+    """What a verb of naming names, before its "as" or its predicate (``before``): its
+    object ("called Trump a “fraud”", "described the plan as “reckless”"), or the object of a
+    particle or preposition ("waved off the delay as “minimal”", "went after him as a “...”")."""
+    for c in verb.rights:
+        if c.i >= before:
+            break
+        if c.dep_ == "dobj":
+            return c
+        if c.dep_ in ("prep", "prt") and (
+            c.lower_ not in _SETTING_PREPS or c.i == verb.i + 1 and c.lower_ in ("after", "on")
+        ):
+            # ("went after him", "turned on her party": a phrasal verb's object)
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    return None
+
+
+def _name_end(art: _Article, q: QuoteSpan, last: int) -> int:
+    """The last token of what something is called: the quotation and the words that finish
+    its phrase ("a “global town square” open to all"), not a setting or clause after a comma
+    ("as a “crazy system” during a stop in Flint", "as “Spanish,” which is ...")."""
+    doc = art.doc
+    close = art._tokens(q.close_end - 1, q.close_end)
+    i = (close.stop if close else art._tokens(q.start, q.end).stop)
+    if close and last < close.start and all(doc[j].is_punct for j in range(last + 1, close.stop)):
+        last = close.start  # the closing mark, and the comma or stop inside it
+    while i <= last:
+        t = doc[i]
+        if t.is_punct and art.inside[i] < 0 or (
+            t.dep_ == "prep" and t.lower_ in _SETTING_PREPS
+        ) or t.dep_ == "relcl" or t.lower_ in _RELATIVE:
+            return i - 1
+        i += 1
+    return last
 
 
 def _in_setting(hit: _Hit, qtoks: set[int]) -> bool:
@@ -1233,7 +1344,8 @@ def _caps_name(tok: Token) -> bool:
 def _same_cue(drafts: list[_Draft], hit: _Hit, start: int, end: int) -> _Draft | None:
     """The draft of the same cue that overlaps [start, end), if any."""
     for d in reversed(drafts[-4:]):
-        if d.cue is hit and d.start < end and start < d.end:
+        # (by token: a cue made up for one quotation is made anew for the next)
+        if d.cue is not None and d.cue.token.i == hit.token.i and d.start < end and start < d.end:
             return d
     return None
 
