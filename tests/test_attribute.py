@@ -383,3 +383,34 @@ def test_fragments_of_one_naming_are_one_attribution(nlp: Language) -> None:
                         "“tax raiser.”"))
     assert got == [("partial", "his rival as a “career politician” and a “tax raiser.”",
                     "Lopez", "go")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a noun of saying owned by a speaker, with the quotation in its complement
+        ("The site checked the governor's claim that there were “thousands of layoffs” in the "
+         "state last year.",
+         ("partial", "there were “thousands of layoffs” in the state last year", "the governor's",
+          "claim")),
+        ("It was the senator's rejection of “a politics of fear” that won the crowd.",
+         ("partial", "“a politics of fear”", "the senator's", "rejection")),
+        ("Contrary to his warning that voters would “learn nothing,” the hearings were useful.",
+         ("partial", "voters would “learn nothing", "his", "warning")),
+    ],
+)
+def test_noun_of_saying_owned_by_a_speaker(nlp: Language, text: str, expected: Row) -> None:
+    assert expected in rows(run(nlp, text))
+
+
+def test_noun_of_saying_needs_an_owner(nlp: Language) -> None:
+    assert not run(nlp, "The claim that there were “thousands of layoffs” was checked.")
+    assert "statement" not in {a.cue.lemma for a in run(
+        nlp, "Her statement was short. “We will appeal,” she said.") if a.cue}
+
+
+def test_a_ruling_reports_what_is_ruled(nlp: Language) -> None:
+    got = rows(run(nlp, "The fact-checkers ruled that the mayor's figure was “mostly true.”"))
+    assert got == [("partial", "the mayor's figure was “mostly true.", "The fact-checkers",
+                    "rule")]
+    assert not run(nlp, "When ordinary ‘boots’ are ruled out, drones fill the gap.")

@@ -215,6 +215,8 @@ def _find_hits(doc: Doc, inside: list[int]) -> list[_Hit]:
         if lemma not in lex or (lemma == "be" or _negated(tok, inside)):
             continue
         cls = lex[lemma]
+        if cls == "noun":
+            continue  # a noun of saying cues only the quotation it owns (``_noun_cue``)
         if lemma == "say" and tok.head.lower_ == "as" and tok.head.head.lemma_ == "quote":
             continue  # part of "quoted as saying", found from "quoted"
         if lemma == "quote":
@@ -230,6 +232,8 @@ def _find_hits(doc: Doc, inside: list[int]) -> list[_Hit]:
             continue
         if lemma == "go":
             continue  # "went on to say": the cue is "say"
+        if lemma == "rule" and any(c.dep_ == "auxpass" for c in tok.children):
+            continue  # "when troops are ruled out": a ruling, not the subject's words
         if lemma == "continue" and any(
             c.dep_ in ("xcomp", "dobj", "ccomp") and inside[c.i] < 0 for c in tok.children
         ):
@@ -286,6 +290,8 @@ def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
     """The head token of the speaker of a cue, following the parse up coordinated verbs
     (never into a quotation: its subject is not the speaker)."""
     tok = hit.token
+    if hit.cls == "noun":
+        return next((c for c in tok.children if c.dep_ == "poss"), None)
     if hit.lemma == "according to":
         to = tok.doc[hit.last]
         for c in list(to.children) + list(tok.children):
@@ -660,6 +666,11 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
         if art.speaker_head(hit) is not None:
             cands.append(hit)
             depth[verb.i] = 2
+    owned = _noun_cue(art, qtoks)
+    if owned is not None:
+        # "Trump's claim that there were “thousands of shootings”": the owner said it.
+        cands.append(owned[0])
+        depth[owned[0].token.i] = owned[1]
     best: tuple[tuple[int, int, int, int, int], _Hit, bool, int] | None = None
     for hit in cands:
         tok = hit.token
@@ -856,6 +867,9 @@ def _clause_of(hit: _Hit, q: QuoteSpan, art: _Article) -> tuple[int, int] | None
                 ):
                     last = t.i - 1  # "..., according to CCTV" relays; it is not content
                     break
+            if c.dep_ == "prep" and hit.cls == "noun":
+                # "his rejection of “...”": what is rejected, not what is said of it
+                first, last = c.i + 1, _name_end(art, q, last)
             if c.dep_ == "prep":
                 # "says in a statement that “...”": the that-clause, not the setting
                 marks = [t.i for t in c.subtree if t.dep_ == "mark" and t.lower_ == "that"
@@ -926,6 +940,39 @@ def _naming_verb(as_tok: Token) -> Token | None:
     if verb is None or any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
         return None
     return verb
+
+
+#: Prepositions that open what a noun of saying says: "her rejection of “...”".
+_NOUN_COMPLEMENT_PREPS = frozenset({"of", "about", "against", "over"})
+_NOUN_CUE_CLASSES = frozenset({"noun", "speech", "write"})
+
+
+def _noun_cue(art: _Article, qtoks: set[int]) -> tuple[_Hit, int] | None:
+    """(cue, depth) for a quotation in the complement of a noun of saying that a speaker
+    owns: "his claim that “...”", "Obama's rejection of “a politics of fear”"."""
+    doc = art.doc
+    lex = cue_lexicon()
+    for t in qtoks:
+        cur = doc[t]
+        if cur.head.i in qtoks or cur.head.i == cur.i:
+            continue
+        for d in range(1, 7):
+            head = cur.head
+            if head.i == cur.i or art.inside[head.i] >= 0:
+                break
+            if head.pos_ == "NOUN" and head.i < cur.i and (
+                lex.get(head.lemma_.lower()) in _NOUN_CUE_CLASSES
+            ) and (
+                cur.dep_ in ("acl", "ccomp")
+                and any(c.dep_ == "mark" and c.lower_ == "that" for c in cur.children)
+                or cur.dep_ == "prep" and cur.lower_ in _NOUN_COMPLEMENT_PREPS
+            ):
+                poss = next((c for c in head.children if c.dep_ == "poss"), None)
+                if poss is None or art.inside[poss.i] >= 0 or not _can_speak(poss):
+                    return None
+                return _Hit(head, head.i, head.i, head.lemma_.lower(), "noun"), d
+            cur = head
+    return None
 
 
 def _named_object(verb: Token, before: int) -> Token | None:
