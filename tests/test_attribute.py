@@ -414,3 +414,18 @@ def test_a_ruling_reports_what_is_ruled(nlp: Language) -> None:
     assert got == [("partial", "the mayor's figure was “mostly true.", "The fact-checkers",
                     "rule")]
     assert not run(nlp, "When ordinary ‘boots’ are ruled out, drones fill the gap.")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a directive verb: its infinitive is what was said, its object who was told
+        ("The candidate encouraged supporters to “check out” the new website before the vote.",
+         ("partial", "to “check out” the new website before the vote", "The candidate",
+          "encourage")),
+        ("The pastor exhorted the crowd to “stand up for the neighborhood.”",
+         ("partial", "to “stand up for the neighborhood.", "The pastor", "exhort")),
+    ],
+)
+def test_directive_infinitive(nlp: Language, text: str, expected: Row) -> None:
+    assert expected in rows(run(nlp, text))

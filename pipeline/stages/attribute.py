@@ -49,11 +49,13 @@ _CLAUSAL = frozenset({"ccomp"})
 # Verbs whose infinitive complement is what was said or intended ("urged X to", "vowed to").
 _XCOMP_CUES = frozenset(
     {"urge", "vow", "pledge", "promise", "threaten", "ask", "want", "plan", "hope", "seek",
-     "call", "demand", "intend", "aim", "expect", "decline", "refuse", "agree", "offer"}
+     "call", "demand", "intend", "aim", "expect", "decline", "refuse", "agree", "offer",
+     "encourage", "exhort", "implore", "instruct", "order", "beg", "plead"}
 )
 _TELL_CUES = frozenset(
     {"tell", "ask", "inform", "brief", "assure", "reassure", "remind", "warn", "urge",
-     "quote as say", "notify", "advise", "promise", "thank", "congratulate"}
+     "quote as say", "notify", "advise", "promise", "thank", "congratulate", "encourage",
+     "exhort", "implore", "instruct", "order", "beg"}
 )
 _LISTENERS = frozenset(
     {"reporter", "journalist", "audience", "crowd", "supporter", "lawmaker", "viewer",
