@@ -429,3 +429,28 @@ def test_a_ruling_reports_what_is_ruled(nlp: Language) -> None:
 )
 def test_directive_infinitive(nlp: Language, text: str, expected: Row) -> None:
     assert expected in rows(run(nlp, text))
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # a Title Case name given by a naming verb is the namer's word, not a title
+        ("The senator called his rival “Little Eddie” at the rally.",
+         "his rival “Little Eddie”", "The senator"),
+        ("Reports said the mayor called the singer “Miss Noisy” and “Lady Loud” in private.",
+         "the singer “Miss Noisy” and “Lady Loud”", "the mayor"),
+        # a quotation hung on the "as" of a naming, however the parse attaches it
+        ("FactWatch rated 32% of the claims as “false” or “pants on fire,” compared to 11% of "
+         "the others.",
+         "32% of the claims as “false” or “pants on fire,”", "FactWatch"),
+    ],
+)
+def test_names_given(nlp: Language, text: str, content: str, speaker: str) -> None:
+    assert [(r[1], r[2]) for r in rows(run(nlp, text)) if r[0] == "partial"] == [
+        (content, speaker)
+    ]
+
+
+def test_a_published_title_is_no_name_given(nlp: Language) -> None:
+    text = "Richard Moss just published the book “Strangers In Town,” a study of migrants."
+    assert not run(nlp, text)

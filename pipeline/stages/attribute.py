@@ -76,6 +76,11 @@ _OBJECT_CUES = frozenset(
      "acknowledge", "admit", "confirm", "predict", "recommend", "demand", "urge", "warn",
      "highlight", "stress", "emphasize", "emphasise", "decry", "lament"}
 )
+# Verbs that give something a name: a Title Case quotation after them is the name given.
+_NAMING_CUES = frozenset(
+    {"call", "dub", "label", "brand", "name", "nickname", "term", "describe", "characterize",
+     "characterise", "refer", "deride", "mock", "christen", "tag"}
+)
 _TOPIC_PREPS = frozenset({"about", "to", "for", "on", "of", "against", "over", "with"})
 _SMALL_WORDS = frozenset({"of", "on", "in", "at", "for", "to", "as", "by", "with", "from", "co"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
@@ -665,7 +670,8 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
         # "Merkel heralded the deal as a “breakthrough”", "he went after Trump as a “...”":
         # what someone calls a thing "as" is their word, whatever the verb.
         hit = _Hit(verb, verb.i, verb.i, verb.lemma_.lower(), "naming")
-        if art.speaker_head(hit) is not None:
+        namer = art.speaker_head(hit)
+        if namer is not None and _can_speak(namer):
             cands.append(hit)
             depth[verb.i] = 2
     owned = _noun_cue(art, qtoks)
@@ -914,7 +920,7 @@ def _as_naming(doc: Doc, qtoks: set[int]) -> Token | None:
             continue
         for _ in range(4):
             head = cur.head
-            if head.lower_ == "as" and head.dep_ == "prep" and cur.dep_ in ("pobj", "pcomp"):
+            if head.lower_ == "as" and head.dep_ == "prep":
                 return _naming_verb(head)
             if cur.dep_ not in _AS_PATH or head.i == cur.i:
                 break
@@ -975,6 +981,23 @@ def _noun_cue(art: _Article, qtoks: set[int]) -> tuple[_Hit, int] | None:
                 return _Hit(head, head.i, head.i, head.lemma_.lower(), "noun"), d
             cur = head
     return None
+
+
+def _named_by(hit: _Hit, qtoks: range) -> bool:
+    """True when the quotation is what the cue's verb calls its object: "called X “...”"
+    (a predicate or second object), "described X as “...”"."""
+    verb = hit.token
+    if hit.lemma not in _NAMING_CUES or _named_object(verb, qtoks.start) is None:
+        return False
+    for i in qtoks:
+        t = verb.doc[i]
+        if t.head.i == verb.i and t.dep_ in ("oprd", "dobj"):
+            return True
+        if t.dep_ in ("appos", "conj") and t.head.dep_ == "dobj" and t.head.head.i == verb.i:
+            return True  # "called the winner “Miss Piggy”" with the name in apposition
+        if t.head.head.i == verb.i and t.head.lower_ == "as" and t.head.dep_ == "prep":
+            return True
+    return False
 
 
 def _named_object(verb: Token, before: int) -> Token | None:
@@ -1148,8 +1171,12 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
             if speaker is not None and art.inside[speaker[0]] >= 0:
                 speaker = None
             embedded = _embedded(art, q, hit)
-            if (embedded or gap > 0) and _title_case(doc, qtoks):
-                continue  # a title inside a clause ("her role in “Orange Is the New Black”")
+            if (embedded or gap > 0) and _title_case(doc, qtoks) and not (
+                speaker is not None and _named_by(hit, qtoks)
+            ):
+                # a title inside a clause ("her role in “Orange Is the New Black”"), but not
+                # a name someone gives ("he called his rival “Little Marco”")
+                continue
             if embedded or gap > 0:
                 clause = _clause_of(hit, q, art)
                 if words <= 4 and not _has_verb(doc, qtoks):
