@@ -671,7 +671,8 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
         # what someone calls a thing "as" is their word, whatever the verb.
         hit = _Hit(verb, verb.i, verb.i, verb.lemma_.lower(), "naming")
         namer = art.speaker_head(hit)
-        if namer is not None and _can_speak(namer):
+        if namer is not None and (_can_speak(namer) or namer.is_title):
+            # (a capitalised subject is a name the tagger missed: "Lopez/ADJ has gone")
             cands.append(hit)
             depth[verb.i] = 2
     owned = _noun_cue(art, qtoks)
