@@ -454,3 +454,17 @@ def test_names_given(nlp: Language, text: str, content: str, speaker: str) -> No
 def test_a_published_title_is_no_name_given(nlp: Language) -> None:
     text = "Richard Moss just published the book “Strangers In Town,” a study of migrants."
     assert not run(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a phrasal cue of the lexicon, its particle parsed as a particle or an adverb
+        ("“You are all wrong,” the mayor shot back.",
+         ("direct", "You are all wrong", "the mayor", "shoot back")),
+        ("“That is a lie,” Smith fired back at the debate.",
+         ("direct", "That is a lie", "Smith", "fire back")),
+    ],
+)
+def test_phrasal_cue(nlp: Language, text: str, expected: Row) -> None:
+    assert expected in rows(run(nlp, text))

@@ -219,6 +219,13 @@ def _find_hits(doc: Doc, inside: list[int]) -> list[_Hit]:
             lemma = _stem(low, lex)
         else:
             continue
+        if lemma not in lex and lemma != "go":
+            # a phrasal cue: "shot back", "fired back", "hit back"
+            prt = next(
+                (c for c in tok.rights if c.dep_ in ("prt", "advmod") and c.i <= tok.i + 3), None
+            )
+            if prt is not None and f"{lemma} {prt.lower_}" in lex:
+                lemma = f"{lemma} {prt.lower_}"
         if lemma not in lex or (lemma == "be" or _negated(tok, inside)):
             continue
         cls = lex[lemma]
