@@ -468,3 +468,10 @@ def test_a_published_title_is_no_name_given(nlp: Language) -> None:
 )
 def test_phrasal_cue(nlp: Language, text: str, expected: Row) -> None:
     assert expected in rows(run(nlp, text))
+
+
+def test_noun_of_saying_made_by_its_subject(nlp: Language) -> None:
+    got = rows(run(nlp, "The minister issued a warning that prices would “go through the roof” "
+                        "next year."))
+    assert got == [("partial", "prices would “go through the roof” next year", "The minister",
+                    "warning")]

@@ -305,7 +305,12 @@ def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
     (never into a quotation: its subject is not the speaker)."""
     tok = hit.token
     if hit.cls == "noun":
-        return next((c for c in tok.children if c.dep_ == "poss"), None)
+        owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+        if owner is None and tok.dep_ == "dobj" and tok.head.lemma_ in _LIGHT_VERBS:
+            # "Gorka made the point that ...": the one who makes it
+            verb = tok.head
+            return _speaker_head(_Hit(verb, verb.i, verb.i, verb.lemma_, "speech"), inside)
+        return owner
     if hit.lemma == "according to":
         to = tok.doc[hit.last]
         for c in list(to.children) + list(tok.children):
@@ -958,6 +963,9 @@ def _naming_verb(as_tok: Token) -> Token | None:
     return verb
 
 
+#: Verbs that make a noun of saying their subject's act: "made the point that", "offered
+#: assurances that", "issued a warning that".
+_LIGHT_VERBS = frozenset({"make", "offer", "give", "issue", "deliver", "voice", "repeat"})
 #: Prepositions that open what a noun of saying says: "her rejection of “...”".
 _NOUN_COMPLEMENT_PREPS = frozenset({"of", "about", "against", "over"})
 _NOUN_CUE_CLASSES = frozenset({"noun", "speech", "write"})
@@ -983,10 +991,11 @@ def _noun_cue(art: _Article, qtoks: set[int]) -> tuple[_Hit, int] | None:
                 and any(c.dep_ == "mark" and c.lower_ == "that" for c in cur.children)
                 or cur.dep_ == "prep" and cur.lower_ in _NOUN_COMPLEMENT_PREPS
             ):
-                poss = next((c for c in head.children if c.dep_ == "poss"), None)
-                if poss is None or art.inside[poss.i] >= 0 or not _can_speak(poss):
+                hit = _Hit(head, head.i, head.i, head.lemma_.lower(), "noun")
+                owner = _speaker_head(hit, art.inside)
+                if owner is None or art.inside[owner.i] >= 0 or not _can_speak(owner):
                     return None
-                return _Hit(head, head.i, head.i, head.lemma_.lower(), "noun"), d
+                return hit, d
             cur = head
     return None
 
