@@ -458,3 +458,135 @@ def test_trailing_clause_names_the_speaker(
 def test_trailing_clause_after_an_exclamation_is_a_new_sentence(nlp: Language) -> None:
     text = "The crowd broke into chants of “Vote them out!”  But the mood soured quickly."
     assert not [s for s in speakers(run(nlp, text)) if s[1] == "the mood"]
+
+
+# --- Quoted words we used to miss: naming, characterising, directives --------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "VERB X as (a) “...”": what X is called is the subject's word, whatever the verb;
+        # the content is X and what it is called, not the setting after it
+        ("The senator criticized the new tax law as a “giant mistake” during a town hall in "
+         "Denver.",
+         ("partial", "the new tax law as a “giant mistake”", "The senator", "criticize")),
+        ("The mayor has cast herself as a “fighter for renters.”",
+         ("partial", "herself as a “fighter for renters.”", "The mayor", "cast")),
+        ("In recent days, Lopez has gone after his rival as a “career politician.”",
+         ("partial", "his rival as a “career politician.”", "Lopez", "go")),
+        ("The committee waved off the delay as having “little” effect.",
+         ("partial", "the delay as having “little” effect", "The committee", "wave")),
+        # "called X “...”": a name as the object is what is called, not a listener
+        ("Her friends have mocked his campaign, calling Smith “a failed actor.”",
+         ("partial", "Smith “a failed actor.”", "Her friends", "call")),
+    ],
+)
+def test_naming_construction(nlp: Language, text: str, expected: Row) -> None:
+    assert expected in rows(run(nlp, text))
+
+
+def test_naming_needs_a_speaker(nlp: Language) -> None:
+    # a passive names no speaker; "such as" names nothing
+    assert not run(nlp, "The plan was welcomed as a “bold step” in the capital.")
+    assert not [r for r in rows(run(nlp, "The mayor attended rallies such as “Run for Hope.”"))
+                if r[3] == "attend"]
+
+
+def test_fragments_of_one_naming_are_one_attribution(nlp: Language) -> None:
+    got = rows(run(nlp, "Lopez has gone after his rival as a “career politician” and a "
+                        "“tax raiser.”"))
+    assert got == [("partial", "his rival as a “career politician” and a “tax raiser.”",
+                    "Lopez", "go")]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a noun of saying owned by a speaker, with the quotation in its complement
+        ("The site checked the governor's claim that there were “thousands of layoffs” in the "
+         "state last year.",
+         ("partial", "there were “thousands of layoffs” in the state last year", "the governor's",
+          "claim")),
+        ("It was the senator's rejection of “a politics of fear” that won the crowd.",
+         ("partial", "“a politics of fear”", "the senator's", "rejection")),
+        ("Contrary to his warning that voters would “learn nothing,” the hearings were useful.",
+         ("partial", "voters would “learn nothing", "his", "warning")),
+    ],
+)
+def test_noun_of_saying_owned_by_a_speaker(nlp: Language, text: str, expected: Row) -> None:
+    assert expected in rows(run(nlp, text))
+
+
+def test_noun_of_saying_needs_an_owner(nlp: Language) -> None:
+    assert not run(nlp, "The claim that there were “thousands of layoffs” was checked.")
+    assert "statement" not in {a.cue.lemma for a in run(
+        nlp, "Her statement was short. “We will appeal,” she said.") if a.cue}
+
+
+def test_a_ruling_reports_what_is_ruled(nlp: Language) -> None:
+    got = rows(run(nlp, "The fact-checkers ruled that the mayor's figure was “mostly true.”"))
+    assert got == [("partial", "the mayor's figure was “mostly true.", "The fact-checkers",
+                    "rule")]
+    assert not run(nlp, "When ordinary ‘boots’ are ruled out, drones fill the gap.")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a directive verb: its infinitive is what was said, its object who was told
+        ("The candidate encouraged supporters to “check out” the new website before the vote.",
+         ("partial", "to “check out” the new website before the vote", "The candidate",
+          "encourage")),
+        ("The pastor exhorted the crowd to “stand up for the neighborhood.”",
+         ("partial", "to “stand up for the neighborhood.", "The pastor", "exhort")),
+    ],
+)
+def test_directive_infinitive(nlp: Language, text: str, expected: Row) -> None:
+    assert expected in rows(run(nlp, text))
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # a Title Case name given by a naming verb is the namer's word, not a title
+        ("The senator called his rival “Little Eddie” at the rally.",
+         "his rival “Little Eddie”", "The senator"),
+        ("Reports said the mayor called the singer “Miss Noisy” and “Lady Loud” in private.",
+         "the singer “Miss Noisy” and “Lady Loud”", "the mayor"),
+        # a quotation hung on the "as" of a naming, however the parse attaches it
+        ("FactWatch rated 32% of the claims as “false” or “pants on fire,” compared to 11% of "
+         "the others.",
+         "32% of the claims as “false” or “pants on fire,”", "FactWatch"),
+    ],
+)
+def test_names_given(nlp: Language, text: str, content: str, speaker: str) -> None:
+    assert [(r[1], r[2]) for r in rows(run(nlp, text)) if r[0] == "partial"] == [
+        (content, speaker)
+    ]
+
+
+def test_a_published_title_is_no_name_given(nlp: Language) -> None:
+    text = "Richard Moss just published the book “Strangers In Town,” a study of migrants."
+    assert not run(nlp, text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a phrasal cue of the lexicon, its particle parsed as a particle or an adverb
+        ("“You are all wrong,” the mayor shot back.",
+         ("direct", "You are all wrong", "the mayor", "shoot back")),
+        ("“That is a lie,” Smith fired back at the debate.",
+         ("direct", "That is a lie", "Smith", "fire back")),
+    ],
+)
+def test_phrasal_cue(nlp: Language, text: str, expected: Row) -> None:
+    assert expected in rows(run(nlp, text))
+
+
+def test_noun_of_saying_made_by_its_subject(nlp: Language) -> None:
+    got = rows(run(nlp, "The minister issued a warning that prices would “go through the roof” "
+                        "next year."))
+    assert got == [("partial", "prices would “go through the roof” next year", "The minister",
+                    "warning")]

@@ -49,11 +49,13 @@ _CLAUSAL = frozenset({"ccomp"})
 # Verbs whose infinitive complement is what was said or intended ("urged X to", "vowed to").
 _XCOMP_CUES = frozenset(
     {"urge", "vow", "pledge", "promise", "threaten", "ask", "want", "plan", "hope", "seek",
-     "call", "demand", "intend", "aim", "expect", "decline", "refuse", "agree", "offer"}
+     "call", "demand", "intend", "aim", "expect", "decline", "refuse", "agree", "offer",
+     "encourage", "exhort", "implore", "instruct", "order", "beg", "plead"}
 )
 _TELL_CUES = frozenset(
     {"tell", "ask", "inform", "brief", "assure", "reassure", "remind", "warn", "urge",
-     "quote as say", "notify", "advise", "promise", "thank", "congratulate"}
+     "quote as say", "notify", "advise", "promise", "thank", "congratulate", "encourage",
+     "exhort", "implore", "instruct", "order", "beg"}
 )
 # Verbs of asking and telling whose reduced passive ("asked whether") hides the asker.
 _ASKED = frozenset({"ask", "tell", "question", "press", "challenge", "quiz", "confront"})
@@ -77,6 +79,11 @@ _OBJECT_CUES = frozenset(
      "blast", "thank", "applaud", "tout", "promise", "pledge", "vow", "reiterate", "repeat",
      "acknowledge", "admit", "confirm", "predict", "recommend", "demand", "urge", "warn",
      "highlight", "stress", "emphasize", "emphasise", "decry", "lament"}
+)
+# Verbs that give something a name: a Title Case quotation after them is the name given.
+_NAMING_CUES = frozenset(
+    {"call", "dub", "label", "brand", "name", "nickname", "term", "describe", "characterize",
+     "characterise", "refer", "deride", "mock", "christen", "tag"}
 )
 _TOPIC_PREPS = frozenset({"about", "to", "for", "on", "of", "against", "over", "with"})
 _SMALL_WORDS = frozenset({"of", "on", "in", "at", "for", "to", "as", "by", "with", "from", "co"})
@@ -216,9 +223,18 @@ def _find_hits(doc: Doc, inside: list[int]) -> list[_Hit]:
             lemma = _stem(low, lex)
         else:
             continue
+        if lemma not in lex and lemma != "go":
+            # a phrasal cue: "shot back", "fired back", "hit back"
+            prt = next(
+                (c for c in tok.rights if c.dep_ in ("prt", "advmod") and c.i <= tok.i + 3), None
+            )
+            if prt is not None and f"{lemma} {prt.lower_}" in lex:
+                lemma = f"{lemma} {prt.lower_}"
         if lemma not in lex or (lemma == "be" or _negated(tok, inside)):
             continue
         cls = lex[lemma]
+        if cls == "noun":
+            continue  # a noun of saying cues only the quotation it owns (``_noun_cue``)
         if lemma == "say" and tok.head.lower_ == "as" and tok.head.head.lemma_ == "quote":
             continue  # part of "quoted as saying", found from "quoted"
         if lemma == "quote":
@@ -234,6 +250,8 @@ def _find_hits(doc: Doc, inside: list[int]) -> list[_Hit]:
             continue
         if lemma == "go":
             continue  # "went on to say": the cue is "say"
+        if lemma == "rule" and any(c.dep_ == "auxpass" for c in tok.children):
+            continue  # "when troops are ruled out": a ruling, not the subject's words
         if lemma == "continue" and any(
             c.dep_ in ("xcomp", "dobj", "ccomp") and inside[c.i] < 0 for c in tok.children
         ):
@@ -293,6 +311,13 @@ def _speaker_head(
     (never into a quotation: its subject is not the speaker). A relative pronoun subject
     ("Price, who said") stands for the noun it hangs on, or, with ``relative``, for itself."""
     tok = hit.token
+    if hit.cls == "noun":
+        owner = next((c for c in tok.children if c.dep_ == "poss"), None)
+        if owner is None and tok.dep_ == "dobj" and tok.head.lemma_ in _LIGHT_VERBS:
+            # "Gorka made the point that ...": the one who makes it
+            verb = tok.head
+            return _speaker_head(_Hit(verb, verb.i, verb.i, verb.lemma_, "speech"), inside)
+        return owner
     if hit.lemma == "according to":
         to = tok.doc[hit.last]
         for c in list(to.children) + list(tok.children):
@@ -742,6 +767,21 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
                 continue
             if anc.i in art.hit_at and (anc.i not in depth or depth[anc.i] > d):
                 depth[anc.i] = d
+    verb = _as_naming(doc, qtoks)
+    if verb is not None and verb.i not in art.hit_at and art.inside[verb.i] < 0:
+        # "Merkel heralded the deal as a “breakthrough”", "he went after Trump as a “...”":
+        # what someone calls a thing "as" is their word, whatever the verb.
+        hit = _Hit(verb, verb.i, verb.i, verb.lemma_.lower(), "naming")
+        namer = art.speaker_head(hit)
+        if namer is not None and (_can_speak(namer) or namer.is_title):
+            # (a capitalised subject is a name the tagger missed: "Lopez/ADJ has gone")
+            cands.append(hit)
+            depth[verb.i] = 2
+    owned = _noun_cue(art, qtoks)
+    if owned is not None:
+        # "Trump's claim that there were “thousands of shootings”": the owner said it.
+        cands.append(owned[0])
+        depth[owned[0].token.i] = owned[1]
     best: tuple[tuple[int, int, int, int, int], _Hit, bool, int] | None = None
     for hit in cands:
         tok = hit.token
@@ -935,7 +975,16 @@ def _surface_speaker(art: _Article, hit: _Hit, lo: int, hi: int) -> tuple[int, i
 def _embedded(art: _Article, q: QuoteSpan, hit: _Hit) -> bool:
     """True when words of a reported clause stand right beside the quotation (partial)."""
     doc = art.doc
-    own = _cue_frame(hit, set(art._tokens(q.start, q.end)), art.inside)
+    qset = set(art._tokens(q.start, q.end))
+    for i in qset:
+        t = doc[i]
+        if t.head.i == hit.token.i and t.i > t.head.i and (
+            t.dep_ == "oprd"
+            or t.dep_ == "dobj" and hit.lemma not in _TELL_CUES
+            and any(o.dep_ == "dobj" and o.i < t.i for o in hit.token.rights)
+        ):
+            return True  # "calling Smith “a failed actor”": what Smith is called
+    own = _cue_frame(hit, qset, art.inside)
     sent = art.frame(q.open_start, q.close_end)
     qt = art._tokens(q.open_start, q.close_end)
     if not qt:
@@ -969,20 +1018,171 @@ def _clause_of(hit: _Hit, q: QuoteSpan, art: _Article) -> tuple[int, int] | None
                 ):
                     last = t.i - 1  # "..., according to CCTV" relays; it is not content
                     break
+            if c.dep_ == "prep" and hit.cls == "noun":
+                # "his rejection of “...”": what is rejected, not what is said of it
+                first, last = c.i + 1, _name_end(art, q, last)
             if c.dep_ == "prep":
                 # "says in a statement that “...”": the that-clause, not the setting
                 marks = [t.i for t in c.subtree if t.dep_ == "mark" and t.lower_ == "that"
                          and t.head.i in qtoks]
                 if marks:
                     first = marks[0] + 1
-            if c.dep_ in ("oprd", "xcomp", "prep", "ccomp") and c.i > hit.token.i:
+            if c.dep_ in ("oprd", "xcomp", "prep", "ccomp", "dobj") and c.i > hit.token.i:
                 # "called Trump a “con artist”", "described the talks as “candid”": what
-                # is named belongs with what it is called.
+                # is named belongs with what it is called (a second object, "calling Smith
+                # “a clown”", is what the first is called).
+                naming = c.dep_ == "oprd" or c.dep_ == "prep" and c.lower_ == "as" or (
+                    c.dep_ == "dobj" and hit.lemma not in _TELL_CUES
+                    and any(o.dep_ == "dobj" and o.i < c.i for o in hit.token.rights)
+                )
+                obj = _named_object(hit.token, c.i) if naming else None
                 objs = [o for o in hit.token.children if o.dep_ == "dobj" and o.i < c.i]
-                if objs and not _listener(objs[0], hit):
+                if obj is not None:
+                    first = obj.left_edge.i
+                elif objs and not _listener(objs[0], hit):
                     first = objs[0].left_edge.i
+                if naming:
+                    last = _name_end(art, q, last)
             return _trim(art, first, last)
     return None
+
+
+#: Links from a quotation's head up to the "as" of a naming verb: "as a “mere” moan",
+#: "as having “minimal” impact".
+_AS_PATH = frozenset({"amod", "compound", "nmod", "conj", "dobj", "appos"})
+
+
+def _as_naming(doc: Doc, qtoks: set[int]) -> Token | None:
+    """The verb of "VERB X as (a) “...”" when the quotation is what X is called: the
+    verb has an object before its "as" ("described the deal as a “breakthrough”") or the
+    "as" hangs on that object ("portray his run as a “working-class” revolt"). Not "such
+    as", "as well as", nor a passive ("was described as"), whose speaker is not named."""
+    for t in qtoks:
+        cur = doc[t]
+        if cur.head.i in qtoks or cur.head.i == cur.i:
+            continue
+        for _ in range(4):
+            head = cur.head
+            if head.lower_ == "as" and head.dep_ == "prep":
+                return _naming_verb(head)
+            if cur.dep_ not in _AS_PATH or head.i == cur.i:
+                break
+            cur = head
+    return None
+
+
+def _naming_verb(as_tok: Token) -> Token | None:
+    """The verb that names something "as" ``as_tok`` says, or None."""
+    doc = as_tok.doc
+    if as_tok.i > 0 and doc[as_tok.i - 1].lower_ in ("such", "well", "same", "much", "so"):
+        return None
+    head = as_tok.head
+    verb = None
+    if head.pos_ == "VERB" and _named_object(head, as_tok.i) is not None:
+        verb = head
+    elif head.dep_ == "dobj" and head.head.pos_ == "VERB" and head.head.i < head.i:
+        verb = head.head
+    elif head.dep_ == "pobj" and head.head.dep_ in ("prep", "prt") and (
+        head.head.head.pos_ == "VERB"
+        and getattr(_named_object(head.head.head, as_tok.i), "i", -1) == head.i
+        and head.head.head.i < head.head.i
+    ):
+        verb = head.head.head
+    if verb is None or any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
+        return None
+    return verb
+
+
+#: Verbs that make a noun of saying their subject's act: "made the point that", "offered
+#: assurances that", "issued a warning that".
+_LIGHT_VERBS = frozenset({"make", "offer", "give", "issue", "deliver", "voice", "repeat"})
+#: Prepositions that open what a noun of saying says: "her rejection of “...”".
+_NOUN_COMPLEMENT_PREPS = frozenset({"of", "about", "against", "over"})
+_NOUN_CUE_CLASSES = frozenset({"noun", "speech", "write"})
+
+
+def _noun_cue(art: _Article, qtoks: set[int]) -> tuple[_Hit, int] | None:
+    """(cue, depth) for a quotation in the complement of a noun of saying that a speaker
+    owns: "his claim that “...”", "Obama's rejection of “a politics of fear”"."""
+    doc = art.doc
+    lex = cue_lexicon()
+    for t in qtoks:
+        cur = doc[t]
+        if cur.head.i in qtoks or cur.head.i == cur.i:
+            continue
+        for d in range(1, 7):
+            head = cur.head
+            if head.i == cur.i or art.inside[head.i] >= 0:
+                break
+            if head.pos_ == "NOUN" and head.i < cur.i and (
+                lex.get(head.lemma_.lower()) in _NOUN_CUE_CLASSES
+            ) and (
+                cur.dep_ in ("acl", "ccomp")
+                and any(c.dep_ == "mark" and c.lower_ == "that" for c in cur.children)
+                or cur.dep_ == "prep" and cur.lower_ in _NOUN_COMPLEMENT_PREPS
+            ):
+                hit = _Hit(head, head.i, head.i, head.lemma_.lower(), "noun")
+                owner = _speaker_head(hit, art.inside)
+                if owner is None or art.inside[owner.i] >= 0 or not _can_speak(owner):
+                    return None
+                return hit, d
+            cur = head
+    return None
+
+
+def _named_by(hit: _Hit, qtoks: range) -> bool:
+    """True when the quotation is what the cue's verb calls its object: "called X “...”"
+    (a predicate or second object), "described X as “...”"."""
+    verb = hit.token
+    if hit.lemma not in _NAMING_CUES or _named_object(verb, qtoks.start) is None:
+        return False
+    for i in qtoks:
+        t = verb.doc[i]
+        if t.head.i == verb.i and t.dep_ in ("oprd", "dobj"):
+            return True
+        if t.dep_ in ("appos", "conj") and t.head.dep_ == "dobj" and t.head.head.i == verb.i:
+            return True  # "called the winner “Miss Piggy”" with the name in apposition
+        if t.head.head.i == verb.i and t.head.lower_ == "as" and t.head.dep_ == "prep":
+            return True
+    return False
+
+
+def _named_object(verb: Token, before: int) -> Token | None:
+    """What a verb of naming names, before its "as" or its predicate (``before``): its
+    object ("called Trump a “fraud”", "described the plan as “reckless”"), or the object of a
+    particle or preposition ("waved off the delay as “minimal”", "went after him as a “...”")."""
+    for c in verb.rights:
+        if c.i >= before:
+            break
+        if c.dep_ == "dobj":
+            return c
+        if c.dep_ in ("prep", "prt") and (
+            c.lower_ not in _SETTING_PREPS or c.i == verb.i + 1 and c.lower_ in ("after", "on")
+        ):
+            # ("went after him", "turned on her party": a phrasal verb's object)
+            for g in c.children:
+                if g.dep_ == "pobj":
+                    return g
+    return None
+
+
+def _name_end(art: _Article, q: QuoteSpan, last: int) -> int:
+    """The last token of what something is called: the quotation and the words that finish
+    its phrase ("a “global town square” open to all"), not a setting or clause after a comma
+    ("as a “crazy system” during a stop in Flint", "as “Spanish,” which is ...")."""
+    doc = art.doc
+    close = art._tokens(q.close_end - 1, q.close_end)
+    i = (close.stop if close else art._tokens(q.start, q.end).stop)
+    if close and last < close.start and all(doc[j].is_punct for j in range(last + 1, close.stop)):
+        last = close.start  # the closing mark, and the comma or stop inside it
+    while i <= last:
+        t = doc[i]
+        if t.is_punct and art.inside[i] < 0 or (
+            t.dep_ == "prep" and t.lower_ in _SETTING_PREPS
+        ) or t.dep_ == "relcl" or t.lower_ in _RELATIVE:
+            return i - 1
+        i += 1
+    return last
 
 
 def _in_setting(hit: _Hit, qtoks: set[int]) -> bool:
@@ -1119,8 +1319,12 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
             if speaker is not None and art.inside[speaker[0]] >= 0:
                 speaker = None
             embedded = _embedded(art, q, hit)
-            if (embedded or gap > 0) and _title_case(doc, qtoks):
-                continue  # a title inside a clause ("her role in “Orange Is the New Black”")
+            if (embedded or gap > 0) and _title_case(doc, qtoks) and not (
+                speaker is not None and _named_by(hit, qtoks)
+            ):
+                # a title inside a clause ("her role in “Orange Is the New Black”"), but not
+                # a name someone gives ("he called his rival “Little Marco”")
+                continue
             if embedded or gap > 0:
                 clause = _clause_of(hit, q, art)
                 if words <= 4 and not _has_verb(doc, qtoks):
@@ -1366,7 +1570,8 @@ def _caps_name(tok: Token) -> bool:
 def _same_cue(drafts: list[_Draft], hit: _Hit, start: int, end: int) -> _Draft | None:
     """The draft of the same cue that overlaps [start, end), if any."""
     for d in reversed(drafts[-4:]):
-        if d.cue is hit and d.start < end and start < d.end:
+        # (by token: a cue made up for one quotation is made anew for the next)
+        if d.cue is not None and d.cue.token.i == hit.token.i and d.start < end and start < d.end:
             return d
     return None
 
