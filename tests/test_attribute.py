@@ -343,3 +343,31 @@ def test_expletive_it_is_no_speaker(nlp: Language) -> None:
 def test_according_to_alone_names_the_speaker(nlp: Language) -> None:
     got = rows(run(nlp, "The budget will be cut, according to a senior official."))
     assert got == [("indirect", "The budget will be cut", "a senior official", "according to")]
+
+
+# --- False quoted attributions: quotations that are not anybody's words -------------------
+
+
+@pytest.mark.parametrize(
+    "text, title",
+    [
+        # a role noun right after the marks: the name of a show
+        ("“Harbor Lights” star Nina Vale opened up about her childhood.", "Harbor Lights"),
+        ("“Late Night Talk” host Sam Reyes mocked the senator on Monday.", "Late Night Talk"),
+        # a noun of a work right before the marks
+        ("The pastor blasted the animated film “Snowfall” for its message.", "Snowfall"),
+        ("He explained it all in his 2009 book, ''Grow Your Own Fortune.''",
+         "Grow Your Own Fortune."),
+        ("The choir sang the civil rights anthem “Rise Together” at the rally.", "Rise Together"),
+        # a phrase of naming
+        ("The hacker known as “Nightjar” said he had read the emails.", "Nightjar"),
+    ],
+)
+def test_name_of_a_work_is_no_quote(nlp: Language, text: str, title: str) -> None:
+    assert all(a.text != title for a in run(nlp, text))
+
+
+def test_work_noun_needs_a_name(nlp: Language) -> None:
+    # a lower-case clause after "show" is what the show said of itself, not its name
+    got = rows(run(nlp, "The host called the show “the best program of the season,” he said."))
+    assert any("best program" in r[1] for r in got)

@@ -885,6 +885,54 @@ def _named_title(art: _Article, qtoks: range) -> bool:
     return _title_case(doc, range(qtoks.start, last + 1))
 
 
+@lru_cache(maxsize=1)
+def _work_words() -> dict[str, frozenset[str]]:
+    """pipeline/data/attribute_works.txt: where -> words that mark a quotation as a name."""
+    out: dict[str, set[str]] = {"before": set(), "after": set(), "naming": set()}
+    text = resources.files("pipeline").joinpath("data/attribute_works.txt").read_text("utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, where = line.split("\t")
+            out[where.strip()].add(word.strip().lower())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _names_work(art: _Article, q: QuoteSpan, qtoks: range) -> bool:
+    """True for a quotation that names a work, a show or a nickname, by the word before or
+    after its marks: "the film “Frozen”", "his book, ''Make Your Kid a Millionaire''", "the
+    hacker known as “Guccifer”", "“Orange Is the New Black” star Dascha Polanco"."""
+    doc = art.doc
+    words = _work_words()
+    before = art._tokens(q.open_start, q.open_start + 1).start - 1
+    comma = before >= 0 and doc[before].text == ","
+    if comma:
+        before -= 1  # "his 2002 book, ''Make Your Kid a Millionaire''"
+    if before >= 0 and art.inside[before] < 0 and _name_case(doc, qtoks):
+        tok = doc[before]
+        if tok.pos_ in ("NOUN", "PROPN") and tok.is_lower and tok.lower_ in words["before"]:
+            return True
+        pair = f"{doc[before - 1].lower_} {tok.lower_}" if before > 0 else ""
+        if not comma and (tok.lower_ in words["naming"] or pair in words["naming"]):
+            return True
+    after = art._tokens(q.close_end + 1, q.close_end + 2)
+    if q.closed and after and q.close_end < len(art.text) and art.text[q.close_end] == " ":
+        tok = doc[after.start]
+        return tok.pos_ in ("NOUN", "PROPN") and tok.lower_ in words["after"] and (
+            tok.i + 1 < len(doc) and not doc[tok.i + 1].is_punct
+        )
+    return False
+
+
+def _name_case(doc: Doc, rng: range) -> bool:
+    """True for a short span written as a name: its first word and every word but the small
+    ones capitalised ("Frozen", "The Art of the Deal."), whatever its closing punctuation."""
+    words = [doc[i] for i in rng if doc[i].is_alpha]
+    small = {"the", "a", "an", "of", "and", "in", "on", "for", "to", "at", "with", "is", "or"}
+    return 0 < len(words) <= 8 and words[0].text[0].isupper() and all(
+        w.text[0].isupper() or w.lower_ in small for w in words
+    )
+
+
 def _title_case(doc: Doc, rng: range) -> bool:
     """True for a short Title Case span ("Meet the Press", "Fox & Friends"): a name."""
     words = [doc[i] for i in rng if doc[i].is_alpha]
@@ -974,7 +1022,7 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
     for qi, q in enumerate(art.quotes):
         para = art.paragraph_of(q.open_start)
         qtoks = art._tokens(q.start, q.end)
-        if not qtoks or _named_title(art, qtoks):
+        if not qtoks or _named_title(art, qtoks) or _names_work(art, q, qtoks):
             continue
         found = _link(art, qi, q)
         words = _content_words(doc, qtoks)
