@@ -371,3 +371,28 @@ def test_work_noun_needs_a_name(nlp: Language) -> None:
     # a lower-case clause after "show" is what the show said of itself, not its name
     got = rows(run(nlp, "The host called the show “the best program of the season,” he said."))
     assert any("best program" in r[1] for r in got)
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        # an inner cue before the fragment, inside the outer report: one attribution
+        ("The senator said voters are “tired of excuses” but hungry for what she calls "
+         "“real answers.”", "voters are “tired of excuses”"),
+        ("Obama said “there is hope” in the city after the attack, which he called “a cowardly "
+         "act.”", "there is hope"),
+        ("The spokesman responded on Twitter, calling the charge “absurd” and “reckless.”",
+         "calling the charge"),
+    ],
+)
+def test_fragment_inside_a_partial_quote_is_no_attribution_of_its_own(
+    nlp: Language, text: str, kept: str
+) -> None:
+    got = run(nlp, text)
+    assert len(got) == 1 and kept in got[0].text and got[0].kind == "partial"
+
+
+def test_quote_with_its_own_cue_after_it_stays_apart(nlp: Language) -> None:
+    # the cue after the quotation ("she said") gives it a speaker of its own
+    text = "“You coming?” she said, and as the mayor went on about “our proud city,” Ann said yes."
+    assert any(a.text == "You coming?" and a.kind == "direct" for a in run(nlp, text))

@@ -1156,9 +1156,66 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
             o is not d and o.start <= d.cue.token.idx < o.end for o in drafts
         )
     ]
+    drafts = _drop_nested(art, drafts)
     drafts.sort(key=lambda d: (d.start, d.end))
     _continue_speakers(art, drafts)
     return _records(art, drafts, text)
+
+
+#: What may close a quotation after the partial quote around it ends: “... “real solutions.”
+_CLOSING = ".,;:!?”’\"' "
+_SAME_SPEAKER_PRONOUNS = frozenset("he she they it we i who".split())
+
+
+def _drop_nested(art: _Article, drafts: list[_Draft]) -> list[_Draft]:
+    """Drafts without the quotations already reported inside a larger partial quote of the
+    same speaker: in "Obama said “there is love” after the massacre, which he called “an evil
+    act”" or "Dean said guns are “a crisis” and “stunt growth”" the later fragment is part of
+    the report around it, not an attribution of its own."""
+    doc = art.doc
+    keep: list[_Draft] = []
+    outer: _Draft | None = None
+    for d in sorted(drafts, key=lambda d: (d.start, -d.end)):
+        if (
+            outer is not None and d.quote is not None and d.start >= outer.start
+            and (d.end <= outer.end or not art.text[outer.end : d.end].strip(_CLOSING))
+            and (d.start, d.end) != (outer.start, outer.end)
+            and _same_speaker(doc, outer.speaker, d.speaker)
+            and _folds_into(d, outer)
+        ):
+            continue
+        keep.append(d)
+        if d.kind == "partial" and (outer is None or d.end > outer.end):
+            outer = d
+    return keep
+
+
+def _folds_into(inner: _Draft, outer: _Draft) -> bool:
+    """Whether a quotation inside an outer partial quote belongs to it: it shares the
+    outer cue, or has no speaker or cue of its own after the outer cue, or its cue stands
+    before it inside the outer report ("..., which he called “an evil act”"). A cue after it ("“You winning?”
+    she said") or coordinated into the outer clause ("found him “charming” and called his
+    standing “unheard of”") makes a quotation of its own."""
+    cue = inner.cue
+    if inner.quote is None or cue is not None and cue is outer.cue:
+        return inner.quote is not None
+    if inner.speaker is None or cue is None:
+        # nobody's words, unless the outer report only begins after them
+        return outer.cue is not None and outer.cue.token.idx < inner.quote.open_start
+    return cue.token.dep_ != "conj" and cue.token.idx < inner.quote.open_start
+
+
+def _same_speaker(doc: Doc, outer: tuple[int, int] | None, inner: tuple[int, int] | None) -> bool:
+    """Whether an inner quotation's speaker may be the outer report's: none, a pronoun, or
+    the same words."""
+    if inner is None:
+        return True
+    if outer is None:
+        return False
+    words = doc[inner[0] : inner[1] + 1]
+    if len(words) == 1 and words[0].lower_ in _SAME_SPEAKER_PRONOUNS:
+        return True
+    return words.text.lower() == doc[outer[0] : outer[1] + 1].text.lower()
 
 
 def _relays(art: _Article, hit: _Hit) -> bool:
