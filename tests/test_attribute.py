@@ -396,3 +396,17 @@ def test_quote_with_its_own_cue_after_it_stays_apart(nlp: Language) -> None:
     # the cue after the quotation ("she said") gives it a speaker of its own
     text = "“You coming?” she said, and as the mayor went on about “our proud city,” Ann said yes."
     assert any(a.text == "You coming?" and a.kind == "direct" for a in run(nlp, text))
+
+
+@pytest.mark.parametrize(
+    "text, title",
+    [
+        # a name after a preposition, however it is capitalised
+        ("Speaking to “NBC Early Today” on Monday, the senator praised his rivals.",
+         "NBC Early Today"),
+        ("According to ''The Owners: Three Generations That Built a Company,'' by Ann Roe, Tom "
+         "told his roommate that the plan was wrong.", "The Owners"),
+    ],
+)
+def test_name_after_a_preposition_is_no_quote(nlp: Language, text: str, title: str) -> None:
+    assert all(title not in a.text for a in run(nlp, text))

@@ -882,7 +882,10 @@ def _named_title(art: _Article, qtoks: range) -> bool:
     last = qtoks.stop - 1
     while last > qtoks.start and doc[last].is_punct:
         last -= 1
-    return _title_case(doc, range(qtoks.start, last + 1))
+    rng = range(qtoks.start, last + 1)
+    # one capitalised word is as often a name or an utterance ("referred to him as “Chris”",
+    # "Perry's “Oops”") as a title
+    return _name_case(doc, rng) and sum(1 for j in rng if doc[j].is_alpha) >= 2
 
 
 @lru_cache(maxsize=1)
