@@ -410,3 +410,29 @@ def test_quote_with_its_own_cue_after_it_stays_apart(nlp: Language) -> None:
 )
 def test_name_after_a_preposition_is_no_quote(nlp: Language, text: str, title: str) -> None:
     assert all(title not in a.text for a in run(nlp, text))
+
+
+@pytest.mark.parametrize(
+    "text, term",
+    [
+        # a digest's headline credited to its author
+        ("Follow him for updates.\n\nFAREWELL—\"The Corner Room to close at the end of "
+         "December,\" by Times' Ann Roe: \"The Corner Room, a small club, will close.\"",
+         "The Corner Room to close at the end of December"),
+        # the next item of a list of titles
+        ("Hale, who has starred in “Rivers and Roads” and “Return of the Tide,” posted the "
+         "clip on Thursday.", "Return of the Tide"),
+        # a quotation joined by a hyphen to the word after it: a modifier
+        ("A quick look through “gaffe”-worthy speeches of the past year shows a pattern.",
+         "gaffe"),
+    ],
+)
+def test_headline_list_item_and_modifier_are_no_quotes(
+    nlp: Language, text: str, term: str
+) -> None:
+    assert all(a.text != term for a in run(nlp, text))
+
+
+def test_passive_by_agent_is_no_headline_credit(nlp: Language) -> None:
+    got = run(nlp, "The paper said the mayor had been ''rocked'' by the vote, and aides agreed.")
+    assert any("rocked" in a.text for a in got)

@@ -926,6 +926,33 @@ def _names_work(art: _Article, q: QuoteSpan, qtoks: range) -> bool:
     return False
 
 
+#: A headline credited to its author in a digest: “Title,” by The Times' Jane Roe.
+_BYLINE = re.compile(r"(?:,[”\"'’]+|[”\"'’]+,)[ ]+by[ ]+[A-Z]")
+
+
+def _headline_credit(art: _Article, q: QuoteSpan) -> bool:
+    """True for a quotation followed by "by" and a name ("“City Museum names a director,” by
+    Times' Jane Roe"): the headline of a piece a digest links to, not anybody's words."""
+    return q.closed and _BYLINE.match(art.text, q.end, q.close_end + 6) is not None
+
+
+_LIST_JOINT = re.compile(r"\s*(?:,|,?\s+(?:and|or|&))\s*")
+
+
+def _listed_after(art: _Article, prev: QuoteSpan, q: QuoteSpan, qtoks: range) -> bool:
+    """True for a name listed after a quotation taken as a title ("starred in “Parks and
+    Recreation” and “Guardians of the Galaxy”"): the next item of the same list."""
+    m = _LIST_JOINT.fullmatch(art.text, prev.close_end, q.open_start)
+    return m is not None and _name_case(art.doc, qtoks)
+
+
+def _compound_modifier(art: _Article, q: QuoteSpan) -> bool:
+    """True for a quotation joined by a hyphen to the word after it ("“moan”-worthy
+    headlines", "a “Made in America”-style plan"): a term used as a modifier."""
+    end = q.close_end
+    return q.closed and art.text[end : end + 1] in ("-", "‐") and art.text[end + 1 : end + 2].isalpha()
+
+
 def _name_case(doc: Doc, rng: range) -> bool:
     """True for a short span written as a name: its first word and every word but the small
     ones capitalised ("Frozen", "The Art of the Deal."), whatever its closing punctuation."""
@@ -1022,10 +1049,18 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
     text = art.text
 
     # Pass 1: quotations.
+    titles: set[int] = set()
     for qi, q in enumerate(art.quotes):
         para = art.paragraph_of(q.open_start)
         qtoks = art._tokens(q.start, q.end)
-        if not qtoks or _named_title(art, qtoks) or _names_work(art, q, qtoks):
+        if not qtoks:
+            continue
+        if (
+            _named_title(art, qtoks) or _names_work(art, q, qtoks) or _headline_credit(art, q)
+            or (qi - 1 in titles and _listed_after(art, art.quotes[qi - 1], q, qtoks))
+            or _compound_modifier(art, q)
+        ):
+            titles.add(qi)
             continue
         found = _link(art, qi, q)
         words = _content_words(doc, qtoks)
