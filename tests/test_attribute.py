@@ -436,3 +436,22 @@ def test_headline_list_item_and_modifier_are_no_quotes(
 def test_passive_by_agent_is_no_headline_credit(nlp: Language) -> None:
     got = run(nlp, "The paper said the mayor had been ''rocked'' by the vote, and aides agreed.")
     assert any("rocked" in a.text for a in got)
+
+
+def test_title_parsed_as_what_was_said_is_no_attribution(nlp: Language) -> None:
+    # the parse takes the book's title for what was suggested
+    text = (
+        "And where is the money supposed to come from? In her 2010 book, ''Grow Your Kid a "
+        "Fortune,'' Ms. Hale suggested looking at the things families buy every week."
+    )
+    assert all("Grow Your Kid" not in a.text for a in run(nlp, text))
+
+
+def test_title_with_a_contraction_is_a_title(nlp: Language) -> None:
+    # "Gonna" is two tokens, "Gon" and "na": the second starts no word
+    text = (
+        "At the end of her rendition of the civil rights anthem ''A Change Is Gonna Come,'' "
+        "she added the words, ''Vote on Tuesday.''"
+    )
+    got = rows(run(nlp, text))
+    assert [r[1] for r in got] == ["the words, ''Vote on Tuesday."]

@@ -955,8 +955,12 @@ def _compound_modifier(art: _Article, q: QuoteSpan) -> bool:
 
 def _name_case(doc: Doc, rng: range) -> bool:
     """True for a short span written as a name: its first word and every word but the small
-    ones capitalised ("Frozen", "The Art of the Deal."), whatever its closing punctuation."""
-    words = [doc[i] for i in rng if doc[i].is_alpha]
+    ones capitalised ("Frozen", "The Art of the Deal."), whatever its closing punctuation.
+    Only tokens that begin a word count ("Gonna" is "Gon" + "na")."""
+    words = [
+        doc[i] for i in rng
+        if doc[i].is_alpha and (i == rng.start or doc[i - 1].whitespace_ or doc[i - 1].is_punct)
+    ]
     small = {"the", "a", "an", "of", "and", "in", "on", "for", "to", "at", "with", "is", "or"}
     return 0 < len(words) <= 8 and words[0].text[0].isupper() and all(
         w.text[0].isupper() or w.lower_ in small for w in words
@@ -1151,6 +1155,8 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
             continue
         if any(_overlap(start, end, a, b) > 0.5 * min(end - start, b - a) for a, b in quote_ranges):
             continue
+        if titles and _rooted_in_title(art, start, end, titles):
+            continue  # "In his book, ''Make Your Kid a Millionaire,'' he suggested": a title
         para = art.paragraph_of(start)
         holds_quote = any(start <= q.start and q.end <= end for q in art.quotes)
         conf = 0.7 if hit.cls in _SPEECH else 0.5
@@ -1254,6 +1260,20 @@ def _same_speaker(doc: Doc, outer: tuple[int, int] | None, inner: tuple[int, int
     if len(words) == 1 and words[0].lower_ in _SAME_SPEAKER_PRONOUNS:
         return True
     return words.text.lower() == doc[outer[0] : outer[1] + 1].text.lower()
+
+
+def _rooted_in_title(art: _Article, start: int, end: int, titles: set[int]) -> bool:
+    """True when the clause [start, end) hangs on a word of a title and ends with it ("In his
+    book, ''Make Your Kid a Millionaire,'' he suggested", the title parsed as what was
+    suggested)."""
+    toks = art._tokens(start, end)
+    for i in toks:
+        head = art.doc[i].head.i
+        if head == i or head not in toks:
+            # and ends with it: "said on ''Meet the Press'' that ..." still reports the clause
+            qi = art.inside[i]
+            return qi in titles and end <= art.quotes[qi].close_end
+    return False
 
 
 def _relays(art: _Article, hit: _Hit) -> bool:
