@@ -145,7 +145,7 @@ def rows(atts: list[Attribution]) -> list[Row]:
           "campaign", "City Attorney Brad Holm", "say")),
         # a parenthetical cue reports its whole sentence, quoted words included
         ("African-Americans, he said, can “rock like Jimi” and “stir the pot.”",
-         ("partial", "rock like Jimi", "he", "say")),
+         ("partial", "“rock like Jimi” and “stir the pot.”", "he", "say")),
         # texts that read, songs that are sung
         ("“Business leaders honored Donald J. Trump yesterday,” the article read.",
          ("direct", "Business leaders honored Donald J. Trump yesterday", "the article", "read")),
@@ -455,3 +455,35 @@ def test_title_with_a_contraction_is_a_title(nlp: Language) -> None:
     )
     got = rows(run(nlp, text))
     assert [r[1] for r in got] == ["the words, ''Vote on Tuesday."]
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("Lee said the aim was not to “win the vote” but to “win the argument.”",
+         "the aim was not to “win the vote” but to “win the argument.”"),
+        ("The mayor said he had asked his “team” to “look into” the costs.",
+         "he had asked his “team” to “look into” the costs"),
+    ],
+)
+def test_fragments_of_one_clause_are_one_attribution(
+    nlp: Language, text: str, content: str
+) -> None:
+    got = run(nlp, text)
+    assert len(got) == 1 and got[0].kind == "partial"
+    assert got[0].text.strip("”") in content and content.count("“") == got[0].text.count("“")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # another verb of saying between the fragments
+        "Ms. Kay told investors that the fears were ''overblown,'' adding that the firm had "
+        "''real upside.''",
+        # items of a list
+        "The aides said they would stress his 2001 admission that he was “very much for it,” "
+        "and his confusing defense of “open markets” for farms.",
+    ],
+)
+def test_fragments_past_a_verb_or_of_a_list_stay_apart(nlp: Language, text: str) -> None:
+    assert len([a for a in run(nlp, text) if a.kind != "indirect"]) == 2

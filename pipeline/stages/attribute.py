@@ -1097,6 +1097,14 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
                     twin.kind = "partial"
                     twin.start, twin.end = min(twin.start, start), max(twin.end, end)
                     continue
+                twin = _same_cue_sentence(art, drafts, hit, start, q.open_start)
+                if twin is not None:
+                    # ... also when they do not touch: "not to “A” but to “B”", its marks kept
+                    first = twin.quote
+                    if first is not None and twin.start == first.start:
+                        twin.start = first.open_start
+                    twin.end = q.close_end if end == q.end and q.closed else end
+                    continue
                 drafts.append(
                     _Draft("partial", start, end, speaker, hit, 0.8 if linked else 0.65, para,
                            quote=q)
@@ -1397,6 +1405,37 @@ def _same_cue(drafts: list[_Draft], hit: _Hit, start: int, end: int) -> _Draft |
     """The draft of the same cue that overlaps [start, end), if any."""
     for d in reversed(drafts[-4:]):
         if d.cue is hit and d.start < end and start < d.end:
+            return d
+    return None
+
+
+#: ", and" or ", or" between two quoted fragments, after a closing mark or not: a list.
+_LIST_COMMA = re.compile(r",[”\"'’]*\s*(?:and|or)\b")
+
+
+def _same_cue_sentence(
+    art: _Article, drafts: list[_Draft], hit: _Hit, start: int, mark: int
+) -> _Draft | None:
+    """The partial quote of the same cue earlier in the sentence of ``start``: "the goal was
+    not to “make America great again” but to “make America whole again”" is one report."""
+    sent = art.sentence_of(start)
+    for d in reversed(drafts[-4:]):
+        if d.cue is hit and d.kind == "partial" and d.end <= start and (
+            art.sentence_of(d.start) == sent
+        ):
+            # not past another verb or a new "that" clause ("... “overblown,” adding that it
+            # had “upside”", "called the merger “a bad deal” and ranked her “the worst”")
+            prev = d.quote.close_end if d.quote is not None else d.end
+            between = art._tokens(prev, mark)
+            if any(
+                i in art.hit_at or art.doc[i].lower_ == "that" or art.doc[i].pos_ == "VERB"
+                for i in between
+            ) or _LIST_COMMA.search(art.text, d.quote.end if d.quote else prev, mark):
+                return None
+            if d.quote is not None and art.text[d.quote.start : d.quote.start + 1].isupper() and (
+                art.text[mark + 1 : mark + 2].isupper()
+            ):
+                return None  # "chanted “Send them home” and “Build the wall”": two sayings
             return d
     return None
 
