@@ -950,7 +950,9 @@ def _compound_modifier(art: _Article, q: QuoteSpan) -> bool:
     """True for a quotation joined by a hyphen to the word after it ("“moan”-worthy
     headlines", "a “Made in America”-style plan"): a term used as a modifier."""
     end = q.close_end
-    return q.closed and art.text[end : end + 1] in ("-", "‐") and art.text[end + 1 : end + 2].isalpha()
+    return (
+        q.closed and art.text[end : end + 1] in ("-", "‐") and art.text[end + 1 : end + 2].isalpha()
+    )
 
 
 def _name_case(doc: Doc, rng: range) -> bool:
@@ -1245,9 +1247,9 @@ def _drop_nested(art: _Article, drafts: list[_Draft]) -> list[_Draft]:
 def _folds_into(inner: _Draft, outer: _Draft) -> bool:
     """Whether a quotation inside an outer partial quote belongs to it: it shares the
     outer cue, or has no speaker or cue of its own after the outer cue, or its cue stands
-    before it inside the outer report ("..., which he called “an evil act”"). A cue after it ("“You winning?”
-    she said") or coordinated into the outer clause ("found him “charming” and called his
-    standing “unheard of”") makes a quotation of its own."""
+    before it inside the outer report ("..., which he called “an evil act”"). A cue after
+    it ("“You winning?” she said") or coordinated into the outer clause ("found him
+    “charming” and called his standing “unheard of”") makes a quotation of its own."""
     cue = inner.cue
     if inner.quote is None or cue is not None and cue is outer.cue:
         return inner.quote is not None
