@@ -145,7 +145,7 @@ def rows(atts: list[Attribution]) -> list[Row]:
           "campaign", "City Attorney Brad Holm", "say")),
         # a parenthetical cue reports its whole sentence, quoted words included
         ("African-Americans, he said, can “rock like Jimi” and “stir the pot.”",
-         ("partial", "rock like Jimi", "he", "say")),
+         ("partial", "“rock like Jimi” and “stir the pot.”", "he", "say")),
         # texts that read, songs that are sung
         ("“Business leaders honored Donald J. Trump yesterday,” the article read.",
          ("direct", "Business leaders honored Donald J. Trump yesterday", "the article", "read")),
@@ -590,3 +590,147 @@ def test_noun_of_saying_made_by_its_subject(nlp: Language) -> None:
                         "next year."))
     assert got == [("partial", "prices would “go through the roof” next year", "The minister",
                     "warning")]
+
+
+# --- False quoted attributions: quotations that are not anybody's words -------------------
+
+
+@pytest.mark.parametrize(
+    "text, title",
+    [
+        # a role noun right after the marks: the name of a show
+        ("“Harbor Lights” star Nina Vale opened up about her childhood.", "Harbor Lights"),
+        ("“Late Night Talk” host Sam Reyes mocked the senator on Monday.", "Late Night Talk"),
+        # a noun of a work right before the marks
+        ("The pastor blasted the animated film “Snowfall” for its message.", "Snowfall"),
+        ("He explained it all in his 2009 book, ''Grow Your Own Fortune.''",
+         "Grow Your Own Fortune."),
+        ("The choir sang the civil rights anthem “Rise Together” at the rally.", "Rise Together"),
+        # a phrase of naming
+        ("The hacker known as “Nightjar” said he had read the emails.", "Nightjar"),
+    ],
+)
+def test_name_of_a_work_is_no_quote(nlp: Language, text: str, title: str) -> None:
+    assert all(a.text != title for a in run(nlp, text))
+
+
+def test_work_noun_needs_a_name(nlp: Language) -> None:
+    # a lower-case clause after "show" is what the show said of itself, not its name
+    got = rows(run(nlp, "The host called the show “the best program of the season,” he said."))
+    assert any("best program" in r[1] for r in got)
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        # an inner cue before the fragment, inside the outer report: one attribution
+        ("The senator said voters are “tired of excuses” but hungry for what she calls "
+         "“real answers.”", "voters are “tired of excuses”"),
+        ("Obama said “there is hope” in the city after the attack, which he called “a cowardly "
+         "act.”", "there is hope"),
+        ("The spokesman responded on Twitter, calling the charge “absurd” and “reckless.”",
+         "calling the charge"),
+    ],
+)
+def test_fragment_inside_a_partial_quote_is_no_attribution_of_its_own(
+    nlp: Language, text: str, kept: str
+) -> None:
+    got = run(nlp, text)
+    assert len(got) == 1 and kept in got[0].text and got[0].kind == "partial"
+
+
+def test_quote_with_its_own_cue_after_it_stays_apart(nlp: Language) -> None:
+    # the cue after the quotation ("she said") gives it a speaker of its own
+    text = "“You coming?” she said, and as the mayor went on about “our proud city,” Ann said yes."
+    assert any(a.text == "You coming?" and a.kind == "direct" for a in run(nlp, text))
+
+
+@pytest.mark.parametrize(
+    "text, title",
+    [
+        # a name after a preposition, however it is capitalised
+        ("Speaking to “NBC Early Today” on Monday, the senator praised his rivals.",
+         "NBC Early Today"),
+        ("According to ''The Owners: Three Generations That Built a Company,'' by Ann Roe, Tom "
+         "told his roommate that the plan was wrong.", "The Owners"),
+    ],
+)
+def test_name_after_a_preposition_is_no_quote(nlp: Language, text: str, title: str) -> None:
+    assert all(title not in a.text for a in run(nlp, text))
+
+
+@pytest.mark.parametrize(
+    "text, term",
+    [
+        # a digest's headline credited to its author
+        ("Follow him for updates.\n\nFAREWELL—\"The Corner Room to close at the end of "
+         "December,\" by Times' Ann Roe: \"The Corner Room, a small club, will close.\"",
+         "The Corner Room to close at the end of December"),
+        # the next item of a list of titles
+        ("Hale, who has starred in “Rivers and Roads” and “Return of the Tide,” posted the "
+         "clip on Thursday.", "Return of the Tide"),
+        # a quotation joined by a hyphen to the word after it: a modifier
+        ("A quick look through “gaffe”-worthy speeches of the past year shows a pattern.",
+         "gaffe"),
+    ],
+)
+def test_headline_list_item_and_modifier_are_no_quotes(
+    nlp: Language, text: str, term: str
+) -> None:
+    assert all(a.text != term for a in run(nlp, text))
+
+
+def test_passive_by_agent_is_no_headline_credit(nlp: Language) -> None:
+    got = run(nlp, "The paper said the mayor had been ''rocked'' by the vote, and aides agreed.")
+    assert any("rocked" in a.text for a in got)
+
+
+def test_title_parsed_as_what_was_said_is_no_attribution(nlp: Language) -> None:
+    # the parse takes the book's title for what was suggested
+    text = (
+        "And where is the money supposed to come from? In her 2010 book, ''Grow Your Kid a "
+        "Fortune,'' Ms. Hale suggested looking at the things families buy every week."
+    )
+    assert all("Grow Your Kid" not in a.text for a in run(nlp, text))
+
+
+def test_title_with_a_contraction_is_a_title(nlp: Language) -> None:
+    # "Gonna" is two tokens, "Gon" and "na": the second starts no word
+    text = (
+        "At the end of her rendition of the civil rights anthem ''A Change Is Gonna Come,'' "
+        "she added the words, ''Vote on Tuesday.''"
+    )
+    got = rows(run(nlp, text))
+    assert [r[1] for r in got] == ["the words, ''Vote on Tuesday."]
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("Lee said the aim was not to “win the vote” but to “win the argument.”",
+         "the aim was not to “win the vote” but to “win the argument.”"),
+        ("The mayor said he had asked his “team” to “look into” the costs.",
+         "he had asked his “team” to “look into” the costs"),
+    ],
+)
+def test_fragments_of_one_clause_are_one_attribution(
+    nlp: Language, text: str, content: str
+) -> None:
+    got = run(nlp, text)
+    assert len(got) == 1 and got[0].kind == "partial"
+    assert got[0].text.strip("”") in content and content.count("“") == got[0].text.count("“")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # another verb of saying between the fragments
+        "Ms. Kay told investors that the fears were ''overblown,'' adding that the firm had "
+        "''real upside.''",
+        # items of a list
+        "The aides said they would stress his 2001 admission that he was “very much for it,” "
+        "and his confusing defense of “open markets” for farms.",
+    ],
+)
+def test_fragments_past_a_verb_or_of_a_list_stay_apart(nlp: Language, text: str) -> None:
+    assert len([a for a in run(nlp, text) if a.kind != "indirect"]) == 2

@@ -1212,7 +1212,91 @@ def _named_title(art: _Article, qtoks: range) -> bool:
     last = qtoks.stop - 1
     while last > qtoks.start and doc[last].is_punct:
         last -= 1
-    return _title_case(doc, range(qtoks.start, last + 1))
+    rng = range(qtoks.start, last + 1)
+    # one capitalised word is as often a name or an utterance ("referred to him as “Chris”",
+    # "Perry's “Oops”") as a title
+    return _name_case(doc, rng) and sum(1 for j in rng if doc[j].is_alpha) >= 2
+
+
+@lru_cache(maxsize=1)
+def _work_words() -> dict[str, frozenset[str]]:
+    """pipeline/data/attribute_works.txt: where -> words that mark a quotation as a name."""
+    out: dict[str, set[str]] = {"before": set(), "after": set(), "naming": set()}
+    text = resources.files("pipeline").joinpath("data/attribute_works.txt").read_text("utf-8")
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            word, where = line.split("\t")
+            out[where.strip()].add(word.strip().lower())
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+def _names_work(art: _Article, q: QuoteSpan, qtoks: range) -> bool:
+    """True for a quotation that names a work, a show or a nickname, by the word before or
+    after its marks: "the film “Frozen”", "his book, ''Make Your Kid a Millionaire''", "the
+    hacker known as “Guccifer”", "“Orange Is the New Black” star Dascha Polanco"."""
+    doc = art.doc
+    words = _work_words()
+    before = art._tokens(q.open_start, q.open_start + 1).start - 1
+    comma = before >= 0 and doc[before].text == ","
+    if comma:
+        before -= 1  # "his 2002 book, ''Make Your Kid a Millionaire''"
+    if before >= 0 and art.inside[before] < 0 and _name_case(doc, qtoks):
+        tok = doc[before]
+        if tok.pos_ in ("NOUN", "PROPN") and tok.is_lower and tok.lower_ in words["before"]:
+            return True
+        pair = f"{doc[before - 1].lower_} {tok.lower_}" if before > 0 else ""
+        if not comma and (tok.lower_ in words["naming"] or pair in words["naming"]):
+            return True
+    after = art._tokens(q.close_end + 1, q.close_end + 2)
+    if q.closed and after and q.close_end < len(art.text) and art.text[q.close_end] == " ":
+        tok = doc[after.start]
+        return tok.pos_ in ("NOUN", "PROPN") and tok.lower_ in words["after"] and (
+            tok.i + 1 < len(doc) and not doc[tok.i + 1].is_punct
+        )
+    return False
+
+
+#: A headline credited to its author in a digest: “Title,” by The Times' Jane Roe.
+_BYLINE = re.compile(r"(?:,[”\"'’]+|[”\"'’]+,)[ ]+by[ ]+[A-Z]")
+
+
+def _headline_credit(art: _Article, q: QuoteSpan) -> bool:
+    """True for a quotation followed by "by" and a name ("“City Museum names a director,” by
+    Times' Jane Roe"): the headline of a piece a digest links to, not anybody's words."""
+    return q.closed and _BYLINE.match(art.text, q.end, q.close_end + 6) is not None
+
+
+_LIST_JOINT = re.compile(r"\s*(?:,|,?\s+(?:and|or|&))\s*")
+
+
+def _listed_after(art: _Article, prev: QuoteSpan, q: QuoteSpan, qtoks: range) -> bool:
+    """True for a name listed after a quotation taken as a title ("starred in “Parks and
+    Recreation” and “Guardians of the Galaxy”"): the next item of the same list."""
+    m = _LIST_JOINT.fullmatch(art.text, prev.close_end, q.open_start)
+    return m is not None and _name_case(art.doc, qtoks)
+
+
+def _compound_modifier(art: _Article, q: QuoteSpan) -> bool:
+    """True for a quotation joined by a hyphen to the word after it ("“moan”-worthy
+    headlines", "a “Made in America”-style plan"): a term used as a modifier."""
+    end = q.close_end
+    return (
+        q.closed and art.text[end : end + 1] in ("-", "‐") and art.text[end + 1 : end + 2].isalpha()
+    )
+
+
+def _name_case(doc: Doc, rng: range) -> bool:
+    """True for a short span written as a name: its first word and every word but the small
+    ones capitalised ("Frozen", "The Art of the Deal."), whatever its closing punctuation.
+    Only tokens that begin a word count ("Gonna" is "Gon" + "na")."""
+    words = [
+        doc[i] for i in rng
+        if doc[i].is_alpha and (i == rng.start or doc[i - 1].whitespace_ or doc[i - 1].is_punct)
+    ]
+    small = {"the", "a", "an", "of", "and", "in", "on", "for", "to", "at", "with", "is", "or"}
+    return 0 < len(words) <= 8 and words[0].text[0].isupper() and all(
+        w.text[0].isupper() or w.lower_ in small for w in words
+    )
 
 
 def _title_case(doc: Doc, rng: range) -> bool:
@@ -1301,10 +1385,18 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
     text = art.text
 
     # Pass 1: quotations.
+    titles: set[int] = set()
     for qi, q in enumerate(art.quotes):
         para = art.paragraph_of(q.open_start)
         qtoks = art._tokens(q.start, q.end)
-        if not qtoks or _named_title(art, qtoks):
+        if not qtoks:
+            continue
+        if (
+            _named_title(art, qtoks) or _names_work(art, q, qtoks) or _headline_credit(art, q)
+            or (qi - 1 in titles and _listed_after(art, art.quotes[qi - 1], q, qtoks))
+            or _compound_modifier(art, q)
+        ):
+            titles.add(qi)
             continue
         found = _link(art, qi, q)
         words = _content_words(doc, qtoks)
@@ -1341,6 +1433,14 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
                     # Several quoted fragments of one reported clause: one attribution.
                     twin.kind = "partial"
                     twin.start, twin.end = min(twin.start, start), max(twin.end, end)
+                    continue
+                twin = _same_cue_sentence(art, drafts, hit, start, q.open_start)
+                if twin is not None:
+                    # ... also when they do not touch: "not to “A” but to “B”", its marks kept
+                    first = twin.quote
+                    if first is not None and twin.start == first.start:
+                        twin.start = first.open_start
+                    twin.end = q.close_end if end == q.end and q.closed else end
                     continue
                 drafts.append(
                     _Draft("partial", start, end, speaker, hit, 0.8 if linked else 0.65, para,
@@ -1402,6 +1502,8 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
             continue
         if any(_overlap(start, end, a, b) > 0.5 * min(end - start, b - a) for a, b in quote_ranges):
             continue
+        if titles and _rooted_in_title(art, start, end, titles):
+            continue  # "In his book, ''Make Your Kid a Millionaire,'' he suggested": a title
         para = art.paragraph_of(start)
         holds_quote = any(start <= q.start and q.end <= end for q in art.quotes)
         conf = 0.7 if hit.cls in _SPEECH else 0.5
@@ -1445,9 +1547,80 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
             o is not d and o.start <= d.cue.token.idx < o.end for o in drafts
         )
     ]
+    drafts = _drop_nested(art, drafts)
     drafts.sort(key=lambda d: (d.start, d.end))
     _continue_speakers(art, drafts)
     return _records(art, drafts, text)
+
+
+#: What may close a quotation after the partial quote around it ends: “... “real solutions.”
+_CLOSING = ".,;:!?”’\"' "
+_SAME_SPEAKER_PRONOUNS = frozenset("he she they it we i who".split())
+
+
+def _drop_nested(art: _Article, drafts: list[_Draft]) -> list[_Draft]:
+    """Drafts without the quotations already reported inside a larger partial quote of the
+    same speaker: in "Obama said “there is love” after the massacre, which he called “an evil
+    act”" or "Dean said guns are “a crisis” and “stunt growth”" the later fragment is part of
+    the report around it, not an attribution of its own."""
+    doc = art.doc
+    keep: list[_Draft] = []
+    outer: _Draft | None = None
+    for d in sorted(drafts, key=lambda d: (d.start, -d.end)):
+        if (
+            outer is not None and d.quote is not None and d.start >= outer.start
+            and (d.end <= outer.end or not art.text[outer.end : d.end].strip(_CLOSING))
+            and (d.start, d.end) != (outer.start, outer.end)
+            and _same_speaker(doc, outer.speaker, d.speaker)
+            and _folds_into(d, outer)
+        ):
+            continue
+        keep.append(d)
+        if d.kind == "partial" and (outer is None or d.end > outer.end):
+            outer = d
+    return keep
+
+
+def _folds_into(inner: _Draft, outer: _Draft) -> bool:
+    """Whether a quotation inside an outer partial quote belongs to it: it shares the
+    outer cue, or has no speaker or cue of its own after the outer cue, or its cue stands
+    before it inside the outer report ("..., which he called “an evil act”"). A cue after
+    it ("“You winning?” she said") or coordinated into the outer clause ("found him
+    “charming” and called his standing “unheard of”") makes a quotation of its own."""
+    cue = inner.cue
+    if inner.quote is None or cue is not None and cue is outer.cue:
+        return inner.quote is not None
+    if inner.speaker is None or cue is None:
+        # nobody's words, unless the outer report only begins after them
+        return outer.cue is not None and outer.cue.token.idx < inner.quote.open_start
+    return cue.token.dep_ != "conj" and cue.token.idx < inner.quote.open_start
+
+
+def _same_speaker(doc: Doc, outer: tuple[int, int] | None, inner: tuple[int, int] | None) -> bool:
+    """Whether an inner quotation's speaker may be the outer report's: none, a pronoun, or
+    the same words."""
+    if inner is None:
+        return True
+    if outer is None:
+        return False
+    words = doc[inner[0] : inner[1] + 1]
+    if len(words) == 1 and words[0].lower_ in _SAME_SPEAKER_PRONOUNS:
+        return True
+    return words.text.lower() == doc[outer[0] : outer[1] + 1].text.lower()
+
+
+def _rooted_in_title(art: _Article, start: int, end: int, titles: set[int]) -> bool:
+    """True when the clause [start, end) hangs on a word of a title and ends with it ("In his
+    book, ''Make Your Kid a Millionaire,'' he suggested", the title parsed as what was
+    suggested)."""
+    toks = art._tokens(start, end)
+    for i in toks:
+        head = art.doc[i].head.i
+        if head == i or head not in toks:
+            # and ends with it: "said on ''Meet the Press'' that ..." still reports the clause
+            qi = art.inside[i]
+            return qi in titles and end <= art.quotes[qi].close_end
+    return False
 
 
 def _relays(art: _Article, hit: _Hit) -> bool:
@@ -1572,6 +1745,37 @@ def _same_cue(drafts: list[_Draft], hit: _Hit, start: int, end: int) -> _Draft |
     for d in reversed(drafts[-4:]):
         # (by token: a cue made up for one quotation is made anew for the next)
         if d.cue is not None and d.cue.token.i == hit.token.i and d.start < end and start < d.end:
+            return d
+    return None
+
+
+#: ", and" or ", or" between two quoted fragments, after a closing mark or not: a list.
+_LIST_COMMA = re.compile(r",[”\"'’]*\s*(?:and|or)\b")
+
+
+def _same_cue_sentence(
+    art: _Article, drafts: list[_Draft], hit: _Hit, start: int, mark: int
+) -> _Draft | None:
+    """The partial quote of the same cue earlier in the sentence of ``start``: "the goal was
+    not to “make America great again” but to “make America whole again”" is one report."""
+    sent = art.sentence_of(start)
+    for d in reversed(drafts[-4:]):
+        if d.cue is hit and d.kind == "partial" and d.end <= start and (
+            art.sentence_of(d.start) == sent
+        ):
+            # not past another verb or a new "that" clause ("... “overblown,” adding that it
+            # had “upside”", "called the merger “a bad deal” and ranked her “the worst”")
+            prev = d.quote.close_end if d.quote is not None else d.end
+            between = art._tokens(prev, mark)
+            if any(
+                i in art.hit_at or art.doc[i].lower_ == "that" or art.doc[i].pos_ == "VERB"
+                for i in between
+            ) or _LIST_COMMA.search(art.text, d.quote.end if d.quote else prev, mark):
+                return None
+            if d.quote is not None and art.text[d.quote.start : d.quote.start + 1].isupper() and (
+                art.text[mark + 1 : mark + 2].isupper()
+            ):
+                return None  # "chanted “Send them home” and “Build the wall”": two sayings
             return d
     return None
 
