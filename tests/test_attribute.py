@@ -343,3 +343,26 @@ def test_expletive_it_is_no_speaker(nlp: Language) -> None:
 def test_according_to_alone_names_the_speaker(nlp: Language) -> None:
     got = rows(run(nlp, "The budget will be cut, according to a senior official."))
     assert got == [("indirect", "The budget will be cut", "a senior official", "according to")]
+
+
+# --- Quotes found with no speaker, or a non-speaking noun as speaker -------------------------
+
+
+def test_said_in_a_statement_that_reports_the_clause(nlp: Language) -> None:
+    # the parse hangs the reported clause on "statement": the quotation is still said
+    text = (
+        "Ana Ruiz, a spokeswoman for the group, said in a statement that the team would work "
+        "with police “to keep every visitor safe and sound.”"
+    )
+    got = [r for r in rows(run(nlp, text)) if "visitor" in r[1]]
+    assert got and got[0][2] == "Ana Ruiz" and got[0][3] == "say"
+
+
+def test_cueless_quote_in_the_same_paragraph_continues_the_speaker(nlp: Language) -> None:
+    text = (
+        "“It is a big moment,” said Tom Reyes, a senior strategist. Unless more rivals leave "
+        "the race soon, “it is very hard to see how he is stopped now.”"
+    )
+    atts = [a for a in run(nlp, text) if "hard to see" in a.text]
+    assert atts and atts[0].speaker is not None
+    assert (atts[0].speaker.text, atts[0].speaker.resolved_by) == ("Tom Reyes", "continuation")

@@ -841,10 +841,9 @@ def _clause_of(hit: _Hit, q: QuoteSpan, art: _Article) -> tuple[int, int] | None
                     break
             if c.dep_ == "prep":
                 # "says in a statement that “...”": the that-clause, not the setting
-                marks = [t.i for t in c.subtree if t.dep_ == "mark" and t.lower_ == "that"
-                         and t.head.i in qtoks]
-                if marks:
-                    first = marks[0] + 1
+                mark = _that_clause(c, qtoks)
+                if mark is not None:
+                    first = mark + 1
             if c.dep_ in ("oprd", "xcomp", "prep", "ccomp") and c.i > hit.token.i:
                 # "called Trump a “con artist”", "described the talks as “candid”": what
                 # is named belongs with what it is called.
@@ -862,12 +861,26 @@ def _in_setting(hit: _Hit, qtoks: set[int]) -> bool:
         if c.i in qtoks:
             continue  # the quotation's own first word ("“Now that ...,” he told"), misparsed
         if c.dep_ in _SETTING_DEPS or c.dep_ == "prep" and c.lower_ in _SETTING_PREPS:
-            sub = list(c.subtree)
-            if any(t.dep_ == "mark" and t.lower_ == "that" and t.head.i in qtoks for t in sub):
+            if _that_clause(c, qtoks) is not None:
                 continue  # "says in a statement that “...”": the clause misattached to it
-            if any(t.i in qtoks for t in sub):
+            if any(t.i in qtoks for t in c.subtree):
                 return True
     return False
+
+
+def _that_clause(prep: Token, qtoks: Iterable[int]) -> int | None:
+    """The "that" opening a clause under ``prep`` that holds the quotation ("said in a
+    statement that the team would work with police “to keep ...”": the parse hangs the
+    reported clause on the statement), or None."""
+    wanted = set(qtoks)
+    for t in prep.subtree:
+        if t.dep_ == "mark" and t.lower_ == "that" and t.i < t.head.i:
+            clause = t.head
+            if clause.i in wanted or any(
+                clause.left_edge.i <= i <= clause.right_edge.i for i in wanted
+            ):
+                return t.i
+    return None
 
 
 def _named_title(art: _Article, qtoks: range) -> bool:
@@ -1332,8 +1345,14 @@ def _continue_speakers(art: _Article, drafts: list[_Draft]) -> None:
     """Give a cue-less quotation paragraph the speaker of the quote just before it."""
     prev: _Draft | None = None
     for d in drafts:
-        if d.cue is None and d.speaker is None and d.standalone and prev is not None:
-            if prev.speaker is not None and d.paragraph - prev.paragraph <= 1:
+        if d.cue is None and d.speaker is None and prev is not None and prev.speaker is not None:
+            # A quotation paragraph continues the speaker of the paragraph before; a cue-less
+            # quotation inside a sentence ("Unless rivals quit, “it is hard to see ...”")
+            # continues the speaker quoted just before it in the same paragraph.
+            near = d.paragraph - prev.paragraph <= 1 if d.standalone else (
+                d.paragraph == prev.paragraph
+            )
+            if near:
                 d.speaker = prev.speaker
                 d.continuation = True
                 d.confidence = 0.7
