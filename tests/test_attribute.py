@@ -366,3 +366,15 @@ def test_cueless_quote_in_the_same_paragraph_continues_the_speaker(nlp: Language
     atts = [a for a in run(nlp, text) if "hard to see" in a.text]
     assert atts and atts[0].speaker is not None
     assert (atts[0].speaker.text, atts[0].speaker.resolved_by) == ("Tom Reyes", "continuation")
+
+
+def test_according_to_sources_the_clause_that_holds_the_quote(nlp: Language) -> None:
+    text = (
+        "Over the long term, according to the budget office, the rise in debt “is mainly due "
+        "to the aging of the population.”"
+    )
+    got = rows(run(nlp, text))
+    assert got == [
+        ("partial", "the rise in debt “is mainly due to the aging of the population.”",
+         "the budget office", "according to"),
+    ]

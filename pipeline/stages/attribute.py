@@ -644,12 +644,15 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
             colon.add(verb.i)
     # The cues that govern the quotation in the parse, nearest first.
     depth: dict[int, int] = {}
+    holders: set[int] = set()  # the quotation's tokens and the words that govern them
     for t in qtoks:
         anc, d = doc[t], 0
+        holders.add(t)
         while anc.head is not anc and d < 8:
             anc, d = anc.head, d + 1
             if anc.i in qtoks:
                 continue
+            holders.add(anc.i)
             if anc.i in art.hit_at and (anc.i not in depth or depth[anc.i] > d):
                 depth[anc.i] = d
     best: tuple[tuple[int, int, int, int, int], _Hit, bool, int] | None = None
@@ -663,6 +666,12 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
             own_subject = _subject(tok, art.inside) is not None
             if own_subject or hit.lemma in ("according to", "quote as say"):
                 link_depth = min(link_depth, 1)
+        if link_depth == 99 and hit.lemma == "according to" and tok.head.i in holders and (
+            tok.head is not tok
+        ):
+            # "Over the long term, according to the budget office, the rise in debt “is
+            # mainly ...”": "according to" sets the source of the clause that holds the quote.
+            link_depth = 2
         if link_depth == 99 and hit.cls in _SPEECH and _parenthetical(hit, art.inside):
             # "African-Americans, he said, can ''rock like Jimi''": a cue set off by commas
             # reports its whole sentence, the quoted words in it included.
@@ -1005,6 +1014,8 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
                 continue  # a title inside a clause ("her role in “Orange Is the New Black”")
             if embedded or gap > 0:
                 clause = _clause_of(hit, q, art)
+                if clause is None and hit.lemma == "according to":
+                    clause = _indirect_content(art, hit)
                 if words <= 4 and not _has_verb(doc, qtoks):
                     if clause is None and (not linked or hit.cls not in _SPEECH):
                         continue
