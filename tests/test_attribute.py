@@ -378,3 +378,26 @@ def test_according_to_sources_the_clause_that_holds_the_quote(nlp: Language) -> 
         ("partial", "the rise in debt “is mainly due to the aging of the population.”",
          "the budget office", "according to"),
     ]
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # a finding inside a cue's clause is the cue's speaker's report
+        ("She is a pragmatic leader, cautioning that the turmoil after the vote underscores a "
+         "need for “calm, steady, experienced leadership.”", "experienced leadership", "She"),
+        # the one a verb of causing leads to speak is the speaker
+        ("Ms. Diaz won a strong victory that led her to declare that the nomination was "
+         "“within reach.”", "within reach", "her"),
+        # an occasion in a relative clause speaks for the sentence's subject
+        ("In an address that spoke to the “fear and anger” over the economy, Mrs. Diaz struck "
+         "many of the same notes.", "fear and anger", "Mrs. Diaz"),
+        # a participle misparsed onto an event's verb: the people in the clause before shout
+        ("The first incident came during a rally, when protesters interrupted the event, "
+         "shouting “she wins, we lose!”", "she wins", "protesters"),
+    ],
+)
+def test_no_event_or_finding_speaks(nlp: Language, text: str, content: str, speaker: str) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2] == speaker
+

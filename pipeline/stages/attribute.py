@@ -318,8 +318,20 @@ def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
                 return None  # "was asked", "is quoted": the subject is not the source
             # ("Mr. Trump was prompted to say": the one prompted says it.)
             if subj.lower_ in _RELATIVE and verb.dep_ == "relcl":
-                return _relative_owner(verb)
+                return _setting_owner(_relative_owner(verb), inside)
+            if verb is not tok and tok.tag_ == "VBG" and inside is not None:
+                # "when protesters interrupted the event, shouting ...", misparsed onto "the
+                # first incident came": an event does not shout; the nearest one who can does.
+                return _speaking_subject(subj, tok, inside)
             return subj
+        if verb.dep_ == "xcomp" and verb.head.lemma_ in _CAUSE_VERBS and hit.cls in _SPEECH:
+            # "a win that led her to declare", "prompted him to say": the one led or prompted
+            # declares or says (one urged to say something has not said it yet).
+            obj = next((c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i), None)
+            if obj is not None and obj.lower_ != "it" and _can_speak(obj) and (
+                inside is None or inside[obj.i] < 0
+            ):
+                return obj
         comma_before = verb.i > 0 and verb.doc[verb.i - 1].text == ","
         if verb.dep_ == "relcl" or verb.dep_ == "acl" and (
             verb.tag_ in ("VBD", "VBZ", "VBG") or comma_before
@@ -358,6 +370,55 @@ def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
     if inside is not None and tok.tag_ in ("VBD", "VBZ", "VBP") and hit.cls in _SPEECH:
         return _left_phrase(tok, inside)
     return None
+
+
+#: Verbs that bring their object to do what their infinitive says ("led her to declare").
+_CAUSE_VERBS = frozenset(
+    "lead prompt cause force compel drive inspire spur provoke move allow permit enable get"
+    .split()
+)
+#: Occasions and events: they speak for no one ("In an address that spoke to ...", "the
+#: first incident came when protesters interrupted, shouting"), unlike texts ("the ad says").
+_EVENT_HEADS = frozenset(
+    """incident event meeting rally speech address remarks debate interview conference hearing
+    session confrontation exchange turmoil vote win victory defeat loss moment day night week
+    weekend morning evening time visit appearance trip tour race contest primary caucus
+    election attack crisis controversy dispute fight battle clash protest ceremony celebration
+    dinner breakfast lunch forum summit convention gathering surge timing""".split()
+)
+
+
+def _setting_owner(noun: Token, inside: list[int] | None) -> Token:
+    """The speaker for a relative clause on ``noun``: the noun itself, unless it is an
+    occasion the sentence's subject spoke at ("In an address that spoke to the “fear”, Mrs.
+    Diaz struck ...": Mrs. Diaz spoke, not the address)."""
+    if noun.lemma_.lower() not in _EVENT_HEADS or noun.dep_ != "pobj" or (
+        noun.head.lower_ not in ("in", "during", "at", "with", "through")
+    ):
+        return noun
+    verb = noun.head.head
+    for _ in range(3):
+        if verb.pos_ not in ("VERB", "AUX"):
+            return noun
+        subj = _subject(verb, inside)
+        if subj is not None and _can_speak(subj) and subj.lower_ not in _RELATIVE:
+            return subj
+        if verb.head is verb:
+            break
+        verb = verb.head  # the occasion hung on a clause of the sentence the speaker governs
+    return noun
+
+
+def _speaking_subject(subj: Token, tok: Token, inside: list[int]) -> Token:
+    """``subj``, or when it is an event or occasion, the nearest subject before ``tok`` in
+    its sentence that can speak."""
+    if subj.lemma_.lower() not in _EVENT_HEADS or subj.ent_type_:
+        return subj
+    for i in range(tok.i - 1, tok.sent.start - 1, -1):
+        t = tok.doc[i]
+        if t.dep_ == "nsubj" and inside[i] < 0 and _can_speak(t) and t.lower_ not in _RELATIVE:
+            return t
+    return subj
 
 
 def _relative_owner(verb: Token) -> Token:
@@ -719,7 +780,7 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
         # "Obama said he expected Americans will say “no”", "she said her campaign would
         # continue “to break barriers”": an inner cue that is only predicted or planned
         # reports nothing; the quoted words are the outer speaker's.
-        anc, steps = hit.token.head, 0
+        anc, steps = hit.token, 0
         while anc.head is not anc and steps < 8:
             outer = art.hit_at.get(anc.head.i)
             anc, steps = anc.head, steps + 1
