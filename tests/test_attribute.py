@@ -401,3 +401,31 @@ def test_no_event_or_finding_speaks(nlp: Language, text: str, content: str, spea
     got = [r for r in rows(run(nlp, text)) if content in r[1]]
     assert got and got[0][2] == speaker
 
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # the subject lost in a long apposition after the quotation
+        ("“Very good reporter, very good reporter this guy,” Trump, the GOP front-runner "
+         "nationally and current polling leader in Ohio after winning the primaries, said "
+         "when Boyle asked him a question.", "Very good reporter", "Trump"),
+        # the sentence opens with the name, then a relative clause
+        ("Sanders, meanwhile, who sits at zero such endorsements, said that fact speaks volumes "
+         "about which of the two candidates is “prepared to take on the establishment.”",
+         "prepared to take on", "Sanders"),
+        # "added" coordinated with the quotation's verb shares the subject of "she said"
+        ("''I hate the term 'Manhattan poor,' '' she said, but added that after taxes, as a "
+         "couple with one income and three private-school tuitions, ''They weren't living "
+         "large.''", "living large", "she"),
+        # "Of X, Name, who ..., said" with "Of" parsed as the subject
+        ("Of Carson, Levine, who has given money to Marco Rubio, said, “He is flat-out scary, "
+         "and he is totally vapid.”", "flat-out scary", "Levine"),
+        # "“...,” wrote a man": the inverted subject parsed as the object
+        ("''Whoever opens the borders and supports uncontrolled immigration has no place "
+         "here!'' wrote a man calling himself Paul Paul.", "Whoever opens", "a man"),
+    ],
+)
+def test_subject_lost_in_the_parse(nlp: Language, text: str, content: str, speaker: str) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2] == speaker

@@ -319,6 +319,9 @@ def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
             # ("Mr. Trump was prompted to say": the one prompted says it.)
             if subj.lower_ in _RELATIVE and verb.dep_ == "relcl":
                 return _setting_owner(_relative_owner(verb), inside)
+            if subj.pos_ == "ADP":
+                # "Of Carson, Levine, who ..., said" parsed with "Of" as the subject
+                return next((c for c in subj.children if c.dep_ == "pobj"), None)
             if verb is not tok and tok.tag_ == "VBG" and inside is not None:
                 # "when protesters interrupted the event, shouting ...", misparsed onto "the
                 # first incident came": an event does not shout; the nearest one who can does.
@@ -363,13 +366,64 @@ def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
         if inside is not None and inside[nxt.i] >= 0:
             # A participle ("telling the crowd, “...") mis-attached into the quotation:
             # the subject of the clause before it speaks.
-            return _preceding_subject(tok, inside) if tok.lower_.endswith("ing") else None
+            if tok.lower_.endswith("ing"):
+                return _preceding_subject(tok, inside)
+            # "“...,” she said, but added that ...": "added" coordinated with the quotation's
+            # verb shares the subject of the cue beside it.
+            for c in nxt.children:
+                if c.dep_ in ("parataxis", "conj") and c.i < verb.i and inside[c.i] < 0:
+                    subj = _subject(c, inside)
+                    if subj is not None and c.lemma_.lower() in cue_lexicon():
+                        return subj
+            return None
         verb = nxt
     if inside is not None and tok.lower_.endswith("ing") and tok.dep_ not in ("ROOT",):
         return _preceding_subject(tok, inside)
     if inside is not None and tok.tag_ in ("VBD", "VBZ", "VBP") and hit.cls in _SPEECH:
-        return _left_phrase(tok, inside)
+        return _left_phrase(tok, inside) or _inverted_object(tok, inside) or _opening_name(
+            tok, inside
+        )
     return None
+
+
+def _inverted_object(tok: Token, inside: list[int]) -> Token | None:
+    """The speaker after a cue that follows its quotation ("“...,” wrote a man calling
+    himself Paul"), parsed as the cue's object."""
+    doc = tok.doc
+    prev = tok.i - 1
+    while prev >= 0 and doc[prev].text == ",":
+        prev -= 1
+    if prev < 0 or inside[prev] < 0 or not doc[prev].is_quote:
+        return None
+    for c in tok.children:
+        if c.dep_ == "dobj" and c.i > tok.i and inside[c.i] < 0 and _can_speak(c):
+            return c
+    return None
+
+
+def _opening_name(tok: Token, inside: list[int]) -> Token | None:
+    """The name that opens the sentence of a subjectless cue, or follows its opening
+    quotation ("“...,” Trump, the front-runner, who won ..., said"; "Sanders, meanwhile, who
+    sits at zero endorsements, said"): the parse lost the subject in the apposition."""
+    doc = tok.doc
+    i = tok.sent.start
+    if inside[i] >= 0:
+        q = inside[i]
+        while i < tok.i and (inside[i] == q or doc[i].is_punct):
+            i += 1
+    last = None
+    while i < tok.i and inside[i] < 0 and (
+        doc[i].pos_ == "PROPN" or doc[i].pos_ == "NOUN" and (doc[i].is_lower or doc[i].is_title)
+        or doc[i].text in (".",) and i > tok.sent.start
+    ):
+        if doc[i].pos_ == "PROPN" or doc[i].is_title:
+            last = doc[i]
+        i += 1
+    if last is None or i >= tok.i or doc[i].text != "," or last.ent_type_ in (
+        "GPE", "LOC", "DATE", "TIME", "FAC"
+    ):
+        return None
+    return last
 
 
 #: Verbs that bring their object to do what their infinitive says ("led her to declare").
