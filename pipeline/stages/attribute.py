@@ -1475,8 +1475,13 @@ def _continue_speakers(art: _Article, drafts: list[_Draft]) -> None:
             # A quotation paragraph continues the speaker of the paragraph before; a cue-less
             # quotation inside a sentence ("Unless rivals quit, “it is hard to see ...”")
             # continues the speaker quoted just before it in the same paragraph.
+            # (After a reported clause, only in the clause's own sentence: "As X explained,
+            # taxes were postponed, “which sounds like a lot”.)
             near = d.paragraph - prev.paragraph <= 1 if d.standalone else (
-                d.paragraph == prev.paragraph
+                d.paragraph == prev.paragraph and (
+                    prev.quote is not None
+                    or art.sentence_of(d.start) == art.sentence_of(max(prev.end - 1, prev.start))
+                )
             )
             if near:
                 d.speaker = prev.speaker
