@@ -429,3 +429,28 @@ def test_no_event_or_finding_speaks(nlp: Language, text: str, content: str, spea
 def test_subject_lost_in_the_parse(nlp: Language, text: str, content: str, speaker: str) -> None:
     got = [r for r in rows(run(nlp, text)) if content in r[1]]
     assert got and got[0][2] == speaker
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker, cue",
+    [
+        ("As Professor Foner put it: “The United States does a better job at accepting "
+         "immigrants.”", "The United States", "Professor Foner", "put it"),
+        ("As Ms. Simonyan put it in a statement to a colleague in July, RT is “providing a "
+         "perspective you won't get from the mainstream press.”", "providing a perspective",
+         "Ms. Simonyan", "put it"),
+        ("“You know, it happens all the time,” Trump went on, as if he didn't hear her.",
+         "it happens all the time", "Trump", "go on"),
+        # "went on to say": the cue is "say"
+        ("He went on to say that “the plan is a disaster for every family.”",
+         "the plan is a disaster", "He", "say"),
+    ],
+)
+def test_phrasal_cues(nlp: Language, text: str, content: str, speaker: str, cue: str) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2:] == (speaker, cue)
+
+
+def test_talks_going_on_say_nothing(nlp: Language) -> None:
+    text = "Talks between the two companies have been going on for months, “without any result.”"
+    assert all(r[3] != "go on" for r in rows(run(nlp, text)))

@@ -212,6 +212,20 @@ def _find_hits(doc: Doc, inside: list[int]) -> list[_Hit]:
             lemma = _stem(low, lex)
         else:
             continue
+        if lemma in ("put", "go") and lemma not in lex and not _negated(tok, inside):
+            # Phrasal cues: "as X put it", "“...,” Trump went on" (not "went on to say": the
+            # cue there is "say").
+            part = next((c for c in tok.children if inside[c.i] < 0 and (
+                lemma == "put" and c.dep_ == "dobj" and c.lower_ == "it"
+                or lemma == "go" and c.dep_ == "prt" and c.lower_ == "on"
+            )), None)
+            subj = _subject(tok, inside)
+            if part is not None and f"{lemma} {part.lower_}" in lex and not any(
+                c.dep_ == "xcomp" for c in tok.children
+            ) and (lemma == "put" or subj is not None and _can_speak(subj)):
+                # (Talks "going on for months" say nothing.)
+                hits.append(_Hit(tok, tok.i, part.i, f"{lemma} {part.lower_}", "phrase"))
+            continue
         if lemma not in lex or (lemma == "be" or _negated(tok, inside)):
             continue
         cls = lex[lemma]
