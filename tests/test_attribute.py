@@ -454,3 +454,33 @@ def test_phrasal_cues(nlp: Language, text: str, content: str, speaker: str, cue:
 def test_talks_going_on_say_nothing(nlp: Language) -> None:
     text = "Talks between the two companies have been going on for months, “without any result.”"
     assert all(r[3] != "go on" for r in rows(run(nlp, text)))
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # a name tagged as a modal
+        ("“This might hasten the eclipse of Carly Fiorina, Ben Carson and especially Donald "
+         "Trump,” Will wrote.", "hasten the eclipse", "Will"),
+        # "added Gowdy" with a line break before the cue, the name parsed as the object
+        ("“If anyone wonders why the investigation is not yet complete, the problems in this "
+         "report are Exhibit A,”\nadded Gowdy.", "Exhibit A", "Gowdy"),
+        # an anonymous speaker, then a relative clause, before the cue
+        ("“The agents involved are under a lot of pressure,” an intelligence source, who was "
+         "not authorized to speak on the record, told Fox News.", "The agents",
+         "an intelligence source"),
+        # the name after "But", with its party and state, then a participle clause
+        ("But Sen. Richard J. Durbin (D-Ill.), noting the size of Sanders's following, said, "
+         "“Let me tell you, he's got a heck of an email list.”", "email list",
+         "Sen. Richard J. Durbin"),
+        # the name after an inverted cue, described by a participle
+        ("“I'm not going to say it is a mistake, so forget about it,” said retired "
+         "neurosurgeon Ben Carson, asked about his claims that he had received a scholarship "
+         "offer from West Point.", "forget about it", "retired neurosurgeon Ben Carson"),
+    ],
+)
+def test_speaker_found_beside_a_misparsed_cue(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2] == speaker

@@ -405,7 +405,7 @@ def _inverted_object(tok: Token, inside: list[int]) -> Token | None:
     himself Paul"), parsed as the cue's object."""
     doc = tok.doc
     prev = tok.i - 1
-    while prev >= 0 and doc[prev].text == ",":
+    while prev >= 0 and (doc[prev].text == "," or doc[prev].is_space):
         prev -= 1
     if prev < 0 or inside[prev] < 0 or not doc[prev].is_quote:
         return None
@@ -423,19 +423,26 @@ def _opening_name(tok: Token, inside: list[int]) -> Token | None:
     i = tok.sent.start
     if inside[i] >= 0:
         q = inside[i]
-        while i < tok.i and (inside[i] == q or doc[i].is_punct):
+        while i < tok.i and (inside[i] == q or doc[i].is_punct or doc[i].is_space):
             i += 1
+    elif doc[i].pos_ == "CCONJ":
+        i += 1  # "But Sen. Richard J. Durbin (D-Ill.), noting ..., said"
     last = None
-    while i < tok.i and inside[i] < 0 and (
-        doc[i].pos_ == "PROPN" or doc[i].pos_ == "NOUN" and (doc[i].is_lower or doc[i].is_title)
-        or doc[i].text in (".",) and i > tok.sent.start
-    ):
-        if doc[i].pos_ == "PROPN" or doc[i].is_title:
-            last = doc[i]
+    while i < tok.i and inside[i] < 0:
+        t = doc[i]
+        if t.text == "(" and last is not None:
+            while i < tok.i and doc[i].text != ")":
+                i += 1
+            i += 1
+            continue
+        if t.pos_ in ("PROPN", "NOUN"):
+            last = t
+        elif not (t.pos_ in ("DET", "ADJ", "NUM") or t.text in (".", "-") and last is not None):
+            break
         i += 1
     if last is None or i >= tok.i or doc[i].text != "," or last.ent_type_ in (
         "GPE", "LOC", "DATE", "TIME", "FAC"
-    ):
+    ) or not (last.pos_ == "PROPN" or last.is_title or _can_speak(last)):
         return None
     return last
 
@@ -911,8 +918,14 @@ def _surface_speaker(art: _Article, hit: _Hit, lo: int, hi: int) -> tuple[int, i
         toks = [i for i in rng if not doc[i].is_punct and not doc[i].is_space]
         if not toks or len(toks) > 6 or any(art.inside[i] >= 0 for i in toks):
             return None
-        if any(doc[i].pos_ in ("VERB", "AUX", "ADP", "SCONJ") or doc[i].lower_ in _SMALL_WORDS
-               for i in toks):
+        if len(toks) == 1 and rng.start > hi and doc[toks[0]].is_title and not (
+            doc[toks[0]].is_sent_start or doc[toks[0]].lower_ in _SMALL_WORDS
+        ) and hit.token.tag_ not in ("VB", "VBG"):
+            return toks[0], toks[0]  # "“...,” Will wrote": a name tagged as a modal
+        if any(
+            doc[i].pos_ in ("VERB", "AUX") and doc[i].dep_ not in ("amod", "compound")
+            or doc[i].pos_ in ("ADP", "SCONJ") or doc[i].lower_ in _SMALL_WORDS for i in toks
+        ):
             return None  # "Of Carson, “...”": a capitalised preposition is no speaker
         if not any(
             doc[i].pos_ in ("PROPN", "PRON", "NOUN")
@@ -927,7 +940,7 @@ def _surface_speaker(art: _Article, hit: _Hit, lo: int, hi: int) -> tuple[int, i
         found = phrase(range(hi + 1, hit.first))
         if found is not None:
             return found
-        if not any(not doc[i].is_punct for i in range(hi + 1, hit.first)):
+        if not any(not doc[i].is_punct and not doc[i].is_space for i in range(hi + 1, hit.first)):
             end = hit.last + 1
             while end < len(doc) and end - hit.last <= 7 and not doc[end].is_punct:
                 end += 1
