@@ -484,3 +484,33 @@ def test_speaker_found_beside_a_misparsed_cue(
 ) -> None:
     got = [r for r in rows(run(nlp, text)) if content in r[1]]
     assert got and got[0][2] == speaker
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker, cue",
+    [
+        # a noun beside a quotation mark is no cue ("with a smile:")
+        ("Kelly responded pointedly, with a smile: “Can happen when you are 45.”",
+         "Can happen", "Kelly", "respond"),
+        # "fired back" with the particle read as an adverb
+        ("Rubio fired back: “If they sue us in a court in Miami, they are going to lose.”",
+         "they are going to lose", "Rubio", "fire back"),
+        # a name tagged as a modal
+        ("Citing the attack as a wake-up call and their “reveries about treating the "
+         "presidency as an entry-level job,” Will urged the electorate to abandon all "
+         "outsiders.", "reveries", "Will", "cite"),
+        # the sentence split after a question mark; "Name cue" right after it
+        ("“You know, it happens, right?” Trump went on, as if he didn't hear her.",
+         "it happens, right?", "Trump", "go on"),
+    ],
+)
+def test_cue_beside_the_quotation(
+    nlp: Language, text: str, content: str, speaker: str, cue: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2:] == (speaker, cue)
+
+
+def test_a_quoted_modifier_makes_no_noun_a_cue(nlp: Language) -> None:
+    text = "He invited Russia to dig up thousands of “missing” emails from her time in office."
+    assert all(r[3] != "email" for r in rows(run(nlp, text)))

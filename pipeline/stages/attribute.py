@@ -207,22 +207,27 @@ def _find_hits(doc: Doc, inside: list[int]) -> list[_Hit]:
             continue
         if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
             lemma = tok.lemma_.lower()
-        elif _beside_mark(doc, tok, inside) and tok.is_lower:
-            # "writing “...”" tagged as a noun: a verb form next to a quotation mark.
+        elif _beside_mark(doc, tok, inside) and tok.is_lower and not any(
+            c.dep_ in ("det", "poss") or inside[c.i] >= 0 and c.i < tok.i for c in tok.children
+        ):
+            # "writing “...”" tagged as a noun: a verb form next to a quotation mark (not "with
+            # a smile: “...”", not "“missing” emails": nouns).
             lemma = _stem(low, lex)
         else:
             continue
-        if lemma in ("put", "go") and lemma not in lex and not _negated(tok, inside):
+        if lemma not in lex and not _negated(tok, inside):
             # Phrasal cues: "as X put it", "“...,” Trump went on" (not "went on to say": the
-            # cue there is "say").
+            # cue there is "say"), "Rubio fired back:".
             part = next((c for c in tok.children if inside[c.i] < 0 and (
-                lemma == "put" and c.dep_ == "dobj" and c.lower_ == "it"
-                or lemma == "go" and c.dep_ == "prt" and c.lower_ == "on"
+                lemma == "put" and c.dep_ == "dobj" and c.lower_ == "it" or c.dep_ == "prt"
+                or c.dep_ == "advmod" and c.i == tok.i + 1  # "fired back" read as an adverb
             )), None)
+            if part is None or f"{lemma} {part.lower_}" not in lex:
+                continue
             subj = _subject(tok, inside)
-            if part is not None and f"{lemma} {part.lower_}" in lex and not any(
-                c.dep_ == "xcomp" for c in tok.children
-            ) and (lemma == "put" or subj is not None and _can_speak(subj)):
+            if not any(c.dep_ == "xcomp" for c in tok.children) and (
+                lemma != "go" or subj is not None and _can_speak(subj)
+            ):
                 # (Talks "going on for months" say nothing.)
                 hits.append(_Hit(tok, tok.i, part.i, f"{lemma} {part.lower_}", "phrase"))
             continue
@@ -286,6 +291,11 @@ def _subject(verb: Token, inside: list[int] | None = None) -> Token | None:
     two (a misparse of "in Berea, OH, ... Gov. John Kasich said"), the nearest."""
     found = None
     for c in verb.children:
+        if c.tag_ == "MD" and c.i < verb.i and c.is_title and not c.is_sent_start and (
+            c.i > 0 and c.doc[c.i - 1].is_punct and c.doc[c.i - 1].text not in "(["
+        ) and not any(g.dep_ in ("nsubj", "nsubjpass") for g in verb.children):
+            found = c  # "“...,” Will wrote": a name tagged as a modal
+            continue
         if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ != "there" and not (
             c.lower_ == "it" and (c.dep_ == "nsubjpass" or _expletive_it(verb))
         ):
@@ -747,6 +757,20 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
     lo, hi = min(qtoks), max(qtoks)
     frame = art.frame(q.open_start, q.close_end)
     cands = [art.hit_at[i] for i in frame if i in art.hit_at]
+    if frame.stop < len(doc) and art.paragraph_of(doc[frame.stop].idx) == art.paragraph_of(
+        q.open_start
+    ) and art.text[q.close_end - 2 : q.close_end].strip("”’\"'") in ("?", "!"):
+        # "“You know, it happens, right?” Trump went on, as if ...": the sentence split after
+        # the question mark; a short "Name cue" right after it still introduces it.
+        nxt = range(frame.stop, min(frame.stop + 5, len(doc)))
+        for i in nxt:
+            hit = art.hit_at.get(i)
+            subj = _subject(doc[i], art.inside) if hit is not None else None
+            if hit is not None and subj is not None and frame.stop <= subj.i < i and (
+                hit.cls in _SPEECH and doc[i].sent.start == frame.stop
+            ):
+                cands.append(hit)
+                break
     # A colon before the opening mark: the cue may sit in the sentence (or paragraph) before.
     k = q.open_start - 1
     while k >= 0 and art.text[k].isspace():
@@ -940,7 +964,10 @@ def _surface_speaker(art: _Article, hit: _Hit, lo: int, hi: int) -> tuple[int, i
         found = phrase(range(hi + 1, hit.first))
         if found is not None:
             return found
-        if not any(not doc[i].is_punct and not doc[i].is_space for i in range(hi + 1, hit.first)):
+        if hit.token.tag_ != "VBG" and not any(
+            not doc[i].is_punct and not doc[i].is_space for i in range(hi + 1, hit.first)
+        ):
+            # ("“...,” referencing the immigrants": a participle's object is no speaker)
             end = hit.last + 1
             while end < len(doc) and end - hit.last <= 7 and not doc[end].is_punct:
                 end += 1
