@@ -514,3 +514,12 @@ def test_cue_beside_the_quotation(
 def test_a_quoted_modifier_makes_no_noun_a_cue(nlp: Language) -> None:
     text = "He invited Russia to dig up thousands of “missing” emails from her time in office."
     assert all(r[3] != "email" for r in rows(run(nlp, text)))
+
+
+def test_possessed_noun_of_saying_names_its_speaker(nlp: Language) -> None:
+    text = (
+        "Albright, a Clinton supporter, fanned controversy earlier this year over her remark "
+        "that “there is a special place in hell for women who don't help each other.”"
+    )
+    got = [r for r in rows(run(nlp, text)) if "special place" in r[1]]
+    assert got and got[0][0] == "partial" and got[0][2:] == ("her", "remark")

@@ -1213,6 +1213,16 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
                 )
             used.add(hit.token.i)
             continue
+        owned = _owned_saying(art, qtoks)
+        if owned is not None:
+            # "her remark that “there is a special place in hell ...”": the owner said it.
+            noun, owner, (start, end) = owned
+            drafts.append(
+                _Draft("partial", min(start, q.start), max(end, q.end), _mention(owner),
+                       _Hit(noun, noun.i, noun.i, noun.lemma_.lower(), "speech"), 0.6, para,
+                       quote=q)
+            )
+            continue
         signed = _dash_signature(art, q)
         if signed is not None:
             # "“...” ― Adriana Rodarte": a quotation signed with a dash and a name.
@@ -1304,6 +1314,36 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
     drafts.sort(key=lambda d: (d.start, d.end))
     _continue_speakers(art, drafts)
     return _records(art, drafts, text)
+
+
+#: Nouns of something said: with a possessor, the possessor said what their clause quotes.
+_SAYING_NOUNS = frozenset(
+    """remark remarks statement claim comment comments promise assertion warning pledge vow
+    words accusation suggestion argument insistence declaration boast quip contention
+    admission announcement charge complaint prediction""".split()
+)
+
+
+def _owned_saying(art: _Article, qtoks: range) -> tuple[Token, Token, tuple[int, int]] | None:
+    """(noun, possessor, clause chars) for a quotation in the clause of a possessed noun of
+    saying ("her remark that “...”", "his claim that “...”"), else None."""
+    doc = art.doc
+    anc = doc[qtoks.start]
+    for _ in range(6):
+        if anc.head is anc:
+            return None
+        child, anc = anc, anc.head
+        if anc.i in qtoks:
+            continue
+        if anc.pos_ == "NOUN" and anc.lemma_.lower() in _SAYING_NOUNS and child.dep_ in (
+            "acl", "ccomp", "appos"
+        ) and child.i > anc.i:
+            owner = next((c for c in anc.children if c.dep_ == "poss"), None)
+            if owner is None or art.inside[owner.i] >= 0 or not _can_speak(owner):
+                return None
+            span = _trim(art, child.left_edge.i, child.right_edge.i)
+            return (anc, owner, span) if span is not None else None
+    return None
 
 
 def _relays(art: _Article, hit: _Hit) -> bool:
