@@ -523,3 +523,12 @@ def test_possessed_noun_of_saying_names_its_speaker(nlp: Language) -> None:
     )
     got = [r for r in rows(run(nlp, text)) if "special place" in r[1]]
     assert got and got[0][0] == "partial" and got[0][2:] == ("her", "remark")
+
+
+def test_one_shown_speaking_is_the_speaker(nlp: Language) -> None:
+    text = (
+        "Before the clip, the cleric, who was killed in a drone strike, is shown lecturing: "
+        "“Muslims of the West, take heed and learn from the lessons of history.”"
+    )
+    got = [r for r in rows(run(nlp, text)) if "take heed" in r[1]]
+    assert got and got[0][2] == "the cleric"

@@ -338,8 +338,13 @@ def _speaker_head(hit: _Hit, inside: list[int] | None = None) -> Token | None:
     for _ in range(6):
         subj = _subject(verb, inside)
         if subj is not None:
-            if subj.dep_ == "nsubjpass" and not via_xcomp:
-                return None  # "was asked", "is quoted": the subject is not the source
+            if subj.dep_ == "nsubjpass" and not via_xcomp and not (
+                verb is tok and tok.lemma_.lower() in _PERCEIVED
+                and any(c.tag_ == "VBG" and c.i > tok.i for c in tok.children)
+            ):
+                # "was asked", "is quoted": the subject is not the source (but one "shown
+                # lecturing" or "heard shouting" is)
+                return None
             # ("Mr. Trump was prompted to say": the one prompted says it.)
             if subj.lower_ in _RELATIVE and verb.dep_ == "relcl":
                 return _setting_owner(_relative_owner(verb), inside)
@@ -457,6 +462,8 @@ def _opening_name(tok: Token, inside: list[int]) -> Token | None:
     return last
 
 
+#: Verbs of perceiving: their passive subject, "shown lecturing", is who speaks.
+_PERCEIVED = frozenset("show see hear film record catch overhear videotape tape".split())
 #: Verbs that bring their object to do what their infinitive says ("led her to declare").
 _CAUSE_VERBS = frozenset(
     "lead prompt cause force compel drive inspire spur provoke move allow permit enable get"
