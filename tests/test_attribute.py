@@ -734,3 +734,194 @@ def test_fragments_of_one_clause_are_one_attribution(
 )
 def test_fragments_past_a_verb_or_of_a_list_stay_apart(nlp: Language, text: str) -> None:
     assert len([a for a in run(nlp, text) if a.kind != "indirect"]) == 2
+
+
+
+
+# --- Quotes found with no speaker, or a non-speaking noun as speaker -------------------------
+
+
+def test_said_in_a_statement_that_reports_the_clause(nlp: Language) -> None:
+    # the parse hangs the reported clause on "statement": the quotation is still said
+    text = (
+        "Ana Ruiz, a spokeswoman for the group, said in a statement that the team would work "
+        "with police “to keep every visitor safe and sound.”"
+    )
+    got = [r for r in rows(run(nlp, text)) if "visitor" in r[1]]
+    assert got and got[0][2] == "Ana Ruiz" and got[0][3] == "say"
+
+
+def test_cueless_quote_in_the_same_paragraph_continues_the_speaker(nlp: Language) -> None:
+    text = (
+        "“It is a big moment,” said Tom Reyes, a senior strategist. Unless more rivals leave "
+        "the race soon, “it is very hard to see how he is stopped now.”"
+    )
+    atts = [a for a in run(nlp, text) if "hard to see" in a.text]
+    assert atts and atts[0].speaker is not None
+    assert (atts[0].speaker.text, atts[0].speaker.resolved_by) == ("Tom Reyes", "continuation")
+
+
+def test_according_to_sources_the_clause_that_holds_the_quote(nlp: Language) -> None:
+    text = (
+        "Over the long term, according to the budget office, the rise in debt “is mainly due "
+        "to the aging of the population.”"
+    )
+    got = rows(run(nlp, text))
+    assert got == [
+        ("partial", "the rise in debt “is mainly due to the aging of the population.”",
+         "the budget office", "according to"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # a finding inside a cue's clause is the cue's speaker's report
+        ("She is a pragmatic leader, cautioning that the turmoil after the vote underscores a "
+         "need for “calm, steady, experienced leadership.”", "experienced leadership", "She"),
+        # the one a verb of causing leads to speak is the speaker
+        ("Ms. Diaz won a strong victory that led her to declare that the nomination was "
+         "“within reach.”", "within reach", "her"),
+        # an occasion in a relative clause speaks for the sentence's subject
+        ("In an address that spoke to the “fear and anger” over the economy, Mrs. Diaz struck "
+         "many of the same notes.", "fear and anger", "Mrs. Diaz"),
+        # a participle misparsed onto an event's verb: the people in the clause before shout
+        ("The first incident came during a rally, when protesters interrupted the event, "
+         "shouting “she wins, we lose!”", "she wins", "protesters"),
+    ],
+)
+def test_no_event_or_finding_speaks(nlp: Language, text: str, content: str, speaker: str) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2] == speaker
+
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # the subject lost in a long apposition after the quotation
+        ("“Very good reporter, very good reporter this guy,” Trump, the GOP front-runner "
+         "nationally and current polling leader in Ohio after winning the primaries, said "
+         "when Boyle asked him a question.", "Very good reporter", "Trump"),
+        # the sentence opens with the name, then a relative clause
+        ("Sanders, meanwhile, who sits at zero such endorsements, said that fact speaks volumes "
+         "about which of the two candidates is “prepared to take on the establishment.”",
+         "prepared to take on", "Sanders"),
+        # "added" coordinated with the quotation's verb shares the subject of "she said"
+        ("''I hate the term 'Manhattan poor,' '' she said, but added that after taxes, as a "
+         "couple with one income and three private-school tuitions, ''They weren't living "
+         "large.''", "living large", "she"),
+        # "Of X, Name, who ..., said" with "Of" parsed as the subject
+        ("Of Carson, Levine, who has given money to Marco Rubio, said, “He is flat-out scary, "
+         "and he is totally vapid.”", "flat-out scary", "Levine"),
+        # "“...,” wrote a man": the inverted subject parsed as the object
+        ("''Whoever opens the borders and supports uncontrolled immigration has no place "
+         "here!'' wrote a man calling himself Paul Paul.", "Whoever opens", "a man"),
+    ],
+)
+def test_subject_lost_in_the_parse(nlp: Language, text: str, content: str, speaker: str) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2] == speaker
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker, cue",
+    [
+        ("As Professor Foner put it: “The United States does a better job at accepting "
+         "immigrants.”", "The United States", "Professor Foner", "put it"),
+        ("As Ms. Simonyan put it in a statement to a colleague in July, RT is “providing a "
+         "perspective you won't get from the mainstream press.”", "providing a perspective",
+         "Ms. Simonyan", "put it"),
+        ("“You know, it happens all the time,” Trump went on, as if he didn't hear her.",
+         "it happens all the time", "Trump", "go on"),
+        # "went on to say": the cue is "say"
+        ("He went on to say that “the plan is a disaster for every family.”",
+         "the plan is a disaster", "He", "say"),
+    ],
+)
+def test_phrasal_cues(nlp: Language, text: str, content: str, speaker: str, cue: str) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2:] == (speaker, cue)
+
+
+def test_talks_going_on_say_nothing(nlp: Language) -> None:
+    text = "Talks between the two companies have been going on for months, “without any result.”"
+    assert all(r[3] != "go on" for r in rows(run(nlp, text)))
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # a name tagged as a modal
+        ("“This might hasten the eclipse of Carly Fiorina, Ben Carson and especially Donald "
+         "Trump,” Will wrote.", "hasten the eclipse", "Will"),
+        # "added Gowdy" with a line break before the cue, the name parsed as the object
+        ("“If anyone wonders why the investigation is not yet complete, the problems in this "
+         "report are Exhibit A,”\nadded Gowdy.", "Exhibit A", "Gowdy"),
+        # an anonymous speaker, then a relative clause, before the cue
+        ("“The agents involved are under a lot of pressure,” an intelligence source, who was "
+         "not authorized to speak on the record, told Fox News.", "The agents",
+         "an intelligence source"),
+        # the name after "But", with its party and state, then a participle clause
+        ("But Sen. Richard J. Durbin (D-Ill.), noting the size of Sanders's following, said, "
+         "“Let me tell you, he's got a heck of an email list.”", "email list",
+         "Sen. Richard J. Durbin"),
+        # the name after an inverted cue, described by a participle
+        ("“I'm not going to say it is a mistake, so forget about it,” said retired "
+         "neurosurgeon Ben Carson, asked about his claims that he had received a scholarship "
+         "offer from West Point.", "forget about it", "retired neurosurgeon Ben Carson"),
+    ],
+)
+def test_speaker_found_beside_a_misparsed_cue(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2] == speaker
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker, cue",
+    [
+        # a noun beside a quotation mark is no cue ("with a smile:")
+        ("Kelly responded pointedly, with a smile: “Can happen when you are 45.”",
+         "Can happen", "Kelly", "respond"),
+        # "fired back" with the particle read as an adverb
+        ("Rubio fired back: “If they sue us in a court in Miami, they are going to lose.”",
+         "they are going to lose", "Rubio", "fire back"),
+        # a name tagged as a modal
+        ("Citing the attack as a wake-up call and their “reveries about treating the "
+         "presidency as an entry-level job,” Will urged the electorate to abandon all "
+         "outsiders.", "reveries", "Will", "cite"),
+        # the sentence split after a question mark; "Name cue" right after it
+        ("“You know, it happens, right?” Trump went on, as if he didn't hear her.",
+         "it happens, right?", "Trump", "go on"),
+    ],
+)
+def test_cue_beside_the_quotation(
+    nlp: Language, text: str, content: str, speaker: str, cue: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2:] == (speaker, cue)
+
+
+def test_a_quoted_modifier_makes_no_noun_a_cue(nlp: Language) -> None:
+    text = "He invited Russia to dig up thousands of “missing” emails from her time in office."
+    assert all(r[3] != "email" for r in rows(run(nlp, text)))
+
+
+def test_possessed_noun_of_saying_names_its_speaker(nlp: Language) -> None:
+    text = (
+        "Albright, a Clinton supporter, fanned controversy earlier this year over her remark "
+        "that “there is a special place in hell for women who don't help each other.”"
+    )
+    got = [r for r in rows(run(nlp, text)) if "special place" in r[1]]
+    assert got and got[0][0] == "partial" and got[0][2:] == ("her", "remark")
+
+
+def test_one_shown_speaking_is_the_speaker(nlp: Language) -> None:
+    text = (
+        "Before the clip, the cleric, who was killed in a drone strike, is shown lecturing: "
+        "“Muslims of the West, take heed and learn from the lessons of history.”"
+    )
+    got = [r for r in rows(run(nlp, text)) if "take heed" in r[1]]
+    assert got and got[0][2] == "the cleric"

@@ -218,18 +218,30 @@ def _find_hits(doc: Doc, inside: list[int]) -> list[_Hit]:
             continue
         if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
             lemma = tok.lemma_.lower()
-        elif _beside_mark(doc, tok, inside) and tok.is_lower:
-            # "writing “...”" tagged as a noun: a verb form next to a quotation mark.
+        elif _beside_mark(doc, tok, inside) and tok.is_lower and not any(
+            c.dep_ in ("det", "poss") or inside[c.i] >= 0 and c.i < tok.i for c in tok.children
+        ):
+            # "writing “...”" tagged as a noun: a verb form next to a quotation mark (not "with
+            # a smile: “...”", not "“missing” emails": nouns).
             lemma = _stem(low, lex)
         else:
             continue
-        if lemma not in lex and lemma != "go":
-            # a phrasal cue: "shot back", "fired back", "hit back"
-            prt = next(
-                (c for c in tok.rights if c.dep_ in ("prt", "advmod") and c.i <= tok.i + 3), None
-            )
-            if prt is not None and f"{lemma} {prt.lower_}" in lex:
-                lemma = f"{lemma} {prt.lower_}"
+        if lemma not in lex and not _negated(tok, inside):
+            # Phrasal cues: "as X put it", "“...,” Trump went on" (not "went on to say": the
+            # cue there is "say"), "Rubio fired back:".
+            part = next((c for c in tok.children if inside[c.i] < 0 and (
+                lemma == "put" and c.dep_ == "dobj" and c.lower_ == "it" or c.dep_ == "prt"
+                or c.dep_ == "advmod" and c.i == tok.i + 1  # "fired back" read as an adverb
+            )), None)
+            if part is None or f"{lemma} {part.lower_}" not in lex:
+                continue
+            subj = _subject(tok, inside)
+            if not any(c.dep_ == "xcomp" for c in tok.children) and (
+                lemma != "go" or subj is not None and _can_speak(subj)
+            ):
+                # (Talks "going on for months" say nothing.)
+                hits.append(_Hit(tok, tok.i, part.i, f"{lemma} {part.lower_}", "phrase"))
+            continue
         if lemma not in lex or (lemma == "be" or _negated(tok, inside)):
             continue
         cls = lex[lemma]
@@ -294,6 +306,11 @@ def _subject(verb: Token, inside: list[int] | None = None) -> Token | None:
     two (a misparse of "in Berea, OH, ... Gov. John Kasich said"), the nearest."""
     found = None
     for c in verb.children:
+        if c.tag_ == "MD" and c.i < verb.i and c.is_title and not c.is_sent_start and (
+            c.i > 0 and c.doc[c.i - 1].is_punct and c.doc[c.i - 1].text not in "(["
+        ) and not any(g.dep_ in ("nsubj", "nsubjpass") for g in verb.children):
+            found = c  # "“...,” Will wrote": a name tagged as a modal
+            continue
         if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ != "there" and not (
             c.lower_ == "it" and (c.dep_ == "nsubjpass" or _expletive_it(verb))
         ):
@@ -350,12 +367,35 @@ def _speaker_head(
     for _ in range(6):
         subj = _subject(verb, inside)
         if subj is not None:
-            if subj.dep_ == "nsubjpass" and not via_xcomp:
-                return None  # "was asked", "is quoted": the subject is not the source
+            if subj.dep_ == "nsubjpass" and not via_xcomp and not (
+                verb is tok and tok.lemma_.lower() in _PERCEIVED
+                and any(c.tag_ == "VBG" and c.i > tok.i for c in tok.children)
+            ):
+                # "was asked", "is quoted": the subject is not the source (but one "shown
+                # lecturing" or "heard shouting" is)
+                return None
             # ("Mr. Trump was prompted to say": the one prompted says it.)
             if subj.lower_ in _RELATIVE and verb.dep_ == "relcl":
-                return subj if relative else _relative_owner(verb)
+                owner = _relative_owner(verb)
+                speaker = _setting_owner(owner, inside)
+                # (the pronoun itself is the mention when it stands for the speaker)
+                return subj if relative and speaker is owner else speaker
+            if subj.pos_ == "ADP":
+                # "Of Carson, Levine, who ..., said" parsed with "Of" as the subject
+                return next((c for c in subj.children if c.dep_ == "pobj"), None)
+            if verb is not tok and tok.tag_ == "VBG" and inside is not None:
+                # "when protesters interrupted the event, shouting ...", misparsed onto "the
+                # first incident came": an event does not shout; the nearest one who can does.
+                return _speaking_subject(subj, tok, inside)
             return subj
+        if verb.dep_ == "xcomp" and verb.head.lemma_ in _CAUSE_VERBS and hit.cls in _SPEECH:
+            # "a win that led her to declare", "prompted him to say": the one led or prompted
+            # declares or says (one urged to say something has not said it yet).
+            obj = next((c for c in verb.head.children if c.dep_ == "dobj" and c.i < verb.i), None)
+            if obj is not None and obj.lower_ != "it" and _can_speak(obj) and (
+                inside is None or inside[obj.i] < 0
+            ):
+                return obj
         comma_before = verb.i > 0 and verb.doc[verb.i - 1].text == ","
         if verb.dep_ == "relcl" or verb.dep_ == "acl" and (
             verb.tag_ in ("VBD", "VBZ", "VBG") or comma_before
@@ -393,6 +433,13 @@ def _speaker_head(
             # the subject of the clause before it speaks.
             if tok.lower_.endswith("ing"):
                 return _preceding_subject(tok, inside)
+            # "“...,” she said, but added that ...": "added" coordinated with the quotation's
+            # verb shares the subject of the cue beside it.
+            for c in nxt.children:
+                if c.dep_ in ("parataxis", "conj") and c.i < verb.i and inside[c.i] < 0:
+                    subj = _subject(c, inside)
+                    if subj is not None and c.lemma_.lower() in cue_lexicon():
+                        return subj
             if tok.tag_ in ("VBD", "VBZ", "VBP") and hit.cls in _SPEECH:
                 # "“...,” Ramos, 58, told AFP" with the cue coordinated to the quotation's
                 # verb: the name before the cue
@@ -402,7 +449,9 @@ def _speaker_head(
     if inside is not None and tok.lower_.endswith("ing") and tok.dep_ not in ("ROOT",):
         return _preceding_subject(tok, inside)
     if inside is not None and tok.tag_ in ("VBD", "VBZ", "VBP") and hit.cls in _SPEECH:
-        return _left_phrase(tok, inside)
+        return _left_phrase(tok, inside) or _inverted_object(tok, inside) or _opening_name(
+            tok, inside
+        )
     return None
 
 
@@ -445,6 +494,104 @@ def _unstated_asker(tok: Token) -> bool:
             c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass", "agent") for c in tok.children
         )
     )
+
+
+def _inverted_object(tok: Token, inside: list[int]) -> Token | None:
+    """The speaker after a cue that follows its quotation ("“...,” wrote a man calling
+    himself Paul"), parsed as the cue's object."""
+    doc = tok.doc
+    prev = tok.i - 1
+    while prev >= 0 and (doc[prev].text == "," or doc[prev].is_space):
+        prev -= 1
+    if prev < 0 or inside[prev] < 0 or not doc[prev].is_quote:
+        return None
+    for c in tok.children:
+        if c.dep_ == "dobj" and c.i > tok.i and inside[c.i] < 0 and _can_speak(c):
+            return c
+    return None
+
+
+def _opening_name(tok: Token, inside: list[int]) -> Token | None:
+    """The name that opens the sentence of a subjectless cue, or follows its opening
+    quotation ("“...,” Trump, the front-runner, who won ..., said"; "Sanders, meanwhile, who
+    sits at zero endorsements, said"): the parse lost the subject in the apposition."""
+    doc = tok.doc
+    i = tok.sent.start
+    if inside[i] >= 0:
+        q = inside[i]
+        while i < tok.i and (inside[i] == q or doc[i].is_punct or doc[i].is_space):
+            i += 1
+    elif doc[i].pos_ == "CCONJ":
+        i += 1  # "But Sen. Richard J. Durbin (D-Ill.), noting ..., said"
+    last = None
+    while i < tok.i and inside[i] < 0:
+        t = doc[i]
+        if t.text == "(" and last is not None:
+            while i < tok.i and doc[i].text != ")":
+                i += 1
+            i += 1
+            continue
+        if t.pos_ in ("PROPN", "NOUN"):
+            last = t
+        elif not (t.pos_ in ("DET", "ADJ", "NUM") or t.text in (".", "-") and last is not None):
+            break
+        i += 1
+    if last is None or i >= tok.i or doc[i].text != "," or last.ent_type_ in (
+        "GPE", "LOC", "DATE", "TIME", "FAC"
+    ) or not (last.pos_ == "PROPN" or last.is_title or _can_speak(last)):
+        return None
+    return last
+
+
+#: Verbs of perceiving: their passive subject, "shown lecturing", is who speaks.
+_PERCEIVED = frozenset("show see hear film record catch overhear videotape tape".split())
+#: Verbs that bring their object to do what their infinitive says ("led her to declare").
+_CAUSE_VERBS = frozenset(
+    "lead prompt cause force compel drive inspire spur provoke move allow permit enable get"
+    .split()
+)
+#: Occasions and events: they speak for no one ("In an address that spoke to ...", "the
+#: first incident came when protesters interrupted, shouting"), unlike texts ("the ad says").
+_EVENT_HEADS = frozenset(
+    """incident event meeting rally speech address remarks debate interview conference hearing
+    session confrontation exchange turmoil vote win victory defeat loss moment day night week
+    weekend morning evening time visit appearance trip tour race contest primary caucus
+    election attack crisis controversy dispute fight battle clash protest ceremony celebration
+    dinner breakfast lunch forum summit convention gathering surge timing""".split()
+)
+
+
+def _setting_owner(noun: Token, inside: list[int] | None) -> Token:
+    """The speaker for a relative clause on ``noun``: the noun itself, unless it is an
+    occasion the sentence's subject spoke at ("In an address that spoke to the “fear”, Mrs.
+    Diaz struck ...": Mrs. Diaz spoke, not the address)."""
+    if noun.lemma_.lower() not in _EVENT_HEADS or noun.dep_ != "pobj" or (
+        noun.head.lower_ not in ("in", "during", "at", "with", "through")
+    ):
+        return noun
+    verb = noun.head.head
+    for _ in range(3):
+        if verb.pos_ not in ("VERB", "AUX"):
+            return noun
+        subj = _subject(verb, inside)
+        if subj is not None and _can_speak(subj) and subj.lower_ not in _RELATIVE:
+            return subj
+        if verb.head is verb:
+            break
+        verb = verb.head  # the occasion hung on a clause of the sentence the speaker governs
+    return noun
+
+
+def _speaking_subject(subj: Token, tok: Token, inside: list[int]) -> Token:
+    """``subj``, or when it is an event or occasion, the nearest subject before ``tok`` in
+    its sentence that can speak."""
+    if subj.lemma_.lower() not in _EVENT_HEADS or subj.ent_type_:
+        return subj
+    for i in range(tok.i - 1, tok.sent.start - 1, -1):
+        t = tok.doc[i]
+        if t.dep_ == "nsubj" and inside[i] < 0 and _can_speak(t) and t.lower_ not in _RELATIVE:
+            return t
+    return subj
 
 
 def _relative_owner(verb: Token) -> Token:
@@ -716,6 +863,20 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
     lo, hi = min(qtoks), max(qtoks)
     frame = art.frame(q.open_start, q.close_end)
     cands = [art.hit_at[i] for i in frame if i in art.hit_at]
+    if frame.stop < len(doc) and art.paragraph_of(doc[frame.stop].idx) == art.paragraph_of(
+        q.open_start
+    ) and art.text[q.close_end - 2 : q.close_end].strip("”’\"'") in ("?", "!"):
+        # "“You know, it happens, right?” Trump went on, as if ...": the sentence split after
+        # the question mark; a short "Name cue" right after it still introduces it.
+        nxt = range(frame.stop, min(frame.stop + 5, len(doc)))
+        for i in nxt:
+            hit = art.hit_at.get(i)
+            subj = _subject(doc[i], art.inside) if hit is not None else None
+            if hit is not None and subj is not None and frame.stop <= subj.i < i and (
+                hit.cls in _SPEECH and doc[i].sent.start == frame.stop
+            ):
+                cands.append(hit)
+                break
     # A colon before the opening mark: the cue may sit in the sentence (or paragraph) before.
     k = q.open_start - 1
     while k >= 0 and art.text[k].isspace():
@@ -759,12 +920,15 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
         colon.add(trailing.i)
     # The cues that govern the quotation in the parse, nearest first.
     depth: dict[int, int] = {}
+    holders: set[int] = set()  # the quotation's tokens and the words that govern them
     for t in qtoks:
         anc, d = doc[t], 0
+        holders.add(t)
         while anc.head is not anc and d < 8:
             anc, d = anc.head, d + 1
             if anc.i in qtoks:
                 continue
+            holders.add(anc.i)
             if anc.i in art.hit_at and (anc.i not in depth or depth[anc.i] > d):
                 depth[anc.i] = d
     verb = _as_naming(doc, qtoks)
@@ -793,6 +957,12 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
             own_subject = _subject(tok, art.inside) is not None
             if own_subject or hit.lemma in ("according to", "quote as say"):
                 link_depth = min(link_depth, 1)
+        if link_depth == 99 and hit.lemma == "according to" and tok.head.i in holders and (
+            tok.head is not tok
+        ):
+            # "Over the long term, according to the budget office, the rise in debt “is
+            # mainly ...”": "according to" sets the source of the clause that holds the quote.
+            link_depth = 2
         if link_depth == 99 and hit.cls in _SPEECH and _parenthetical(hit, art.inside):
             # "African-Americans, he said, can ''rock like Jimi''": a cue set off by commas
             # reports its whole sentence, the quoted words in it included.
@@ -840,7 +1010,7 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
         # "Obama said he expected Americans will say “no”", "she said her campaign would
         # continue “to break barriers”": an inner cue that is only predicted or planned
         # reports nothing; the quoted words are the outer speaker's.
-        anc, steps = hit.token.head, 0
+        anc, steps = hit.token, 0
         while anc.head is not anc and steps < 8:
             outer = art.hit_at.get(anc.head.i)
             anc, steps = anc.head, steps + 1
@@ -943,8 +1113,14 @@ def _surface_speaker(art: _Article, hit: _Hit, lo: int, hi: int) -> tuple[int, i
         toks = [i for i in rng if not doc[i].is_punct and not doc[i].is_space]
         if not toks or len(toks) > 6 or any(art.inside[i] >= 0 for i in toks):
             return None
-        if any(doc[i].pos_ in ("VERB", "AUX", "ADP", "SCONJ") or doc[i].lower_ in _SMALL_WORDS
-               for i in toks):
+        if len(toks) == 1 and rng.start > hi and doc[toks[0]].is_title and not (
+            doc[toks[0]].is_sent_start or doc[toks[0]].lower_ in _SMALL_WORDS
+        ) and hit.token.tag_ not in ("VB", "VBG"):
+            return toks[0], toks[0]  # "“...,” Will wrote": a name tagged as a modal
+        if any(
+            doc[i].pos_ in ("VERB", "AUX") and doc[i].dep_ not in ("amod", "compound")
+            or doc[i].pos_ in ("ADP", "SCONJ") or doc[i].lower_ in _SMALL_WORDS for i in toks
+        ):
             return None  # "Of Carson, “...”": a capitalised preposition is no speaker
         if not any(
             doc[i].pos_ in ("PROPN", "PRON", "NOUN")
@@ -959,7 +1135,10 @@ def _surface_speaker(art: _Article, hit: _Hit, lo: int, hi: int) -> tuple[int, i
         found = phrase(range(hi + 1, hit.first))
         if found is not None:
             return found
-        if not any(not doc[i].is_punct for i in range(hi + 1, hit.first)):
+        if hit.token.tag_ != "VBG" and not any(
+            not doc[i].is_punct and not doc[i].is_space for i in range(hi + 1, hit.first)
+        ):
+            # ("“...,” referencing the immigrants": a participle's object is no speaker)
             end = hit.last + 1
             while end < len(doc) and end - hit.last <= 7 and not doc[end].is_punct:
                 end += 1
@@ -1023,10 +1202,9 @@ def _clause_of(hit: _Hit, q: QuoteSpan, art: _Article) -> tuple[int, int] | None
                 first, last = c.i + 1, _name_end(art, q, last)
             if c.dep_ == "prep":
                 # "says in a statement that “...”": the that-clause, not the setting
-                marks = [t.i for t in c.subtree if t.dep_ == "mark" and t.lower_ == "that"
-                         and t.head.i in qtoks]
-                if marks:
-                    first = marks[0] + 1
+                mark = _that_clause(c, qtoks)
+                if mark is not None:
+                    first = mark + 1
             if c.dep_ in ("oprd", "xcomp", "prep", "ccomp", "dobj") and c.i > hit.token.i:
                 # "called Trump a “con artist”", "described the talks as “candid”": what
                 # is named belongs with what it is called (a second object, "calling Smith
@@ -1192,12 +1370,26 @@ def _in_setting(hit: _Hit, qtoks: set[int]) -> bool:
         if c.i in qtoks:
             continue  # the quotation's own first word ("“Now that ...,” he told"), misparsed
         if c.dep_ in _SETTING_DEPS or c.dep_ == "prep" and c.lower_ in _SETTING_PREPS:
-            sub = list(c.subtree)
-            if any(t.dep_ == "mark" and t.lower_ == "that" and t.head.i in qtoks for t in sub):
+            if _that_clause(c, qtoks) is not None:
                 continue  # "says in a statement that “...”": the clause misattached to it
-            if any(t.i in qtoks for t in sub):
+            if any(t.i in qtoks for t in c.subtree):
                 return True
     return False
+
+
+def _that_clause(prep: Token, qtoks: Iterable[int]) -> int | None:
+    """The "that" opening a clause under ``prep`` that holds the quotation ("said in a
+    statement that the team would work with police “to keep ...”": the parse hangs the
+    reported clause on the statement), or None."""
+    wanted = set(qtoks)
+    for t in prep.subtree:
+        if t.dep_ == "mark" and t.lower_ == "that" and t.i < t.head.i:
+            clause = t.head
+            if clause.i in wanted or any(
+                clause.left_edge.i <= i <= clause.right_edge.i for i in wanted
+            ):
+                return t.i
+    return None
 
 
 def _named_title(art: _Article, qtoks: range) -> bool:
@@ -1419,6 +1611,8 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
                 continue
             if embedded or gap > 0:
                 clause = _clause_of(hit, q, art)
+                if clause is None and hit.lemma == "according to":
+                    clause = _indirect_content(art, hit)
                 if words <= 4 and not _has_verb(doc, qtoks):
                     if clause is None and (not linked or hit.cls not in _SPEECH):
                         continue
@@ -1454,6 +1648,16 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
                            0.95 if linked else 0.85, para, quote=q)
                 )
             used.add(hit.token.i)
+            continue
+        owned = _owned_saying(art, qtoks)
+        if owned is not None:
+            # "her remark that “there is a special place in hell ...”": the owner said it.
+            noun, owner, (start, end) = owned
+            drafts.append(
+                _Draft("partial", min(start, q.start), max(end, q.end), _mention(owner),
+                       _Hit(noun, noun.i, noun.i, noun.lemma_.lower(), "speech"), 0.6, para,
+                       quote=q)
+            )
             continue
         signed = _dash_signature(art, q)
         if signed is not None:
@@ -1621,6 +1825,36 @@ def _rooted_in_title(art: _Article, start: int, end: int, titles: set[int]) -> b
             qi = art.inside[i]
             return qi in titles and end <= art.quotes[qi].close_end
     return False
+
+
+#: Nouns of something said: with a possessor, the possessor said what their clause quotes.
+_SAYING_NOUNS = frozenset(
+    """remark remarks statement claim comment comments promise assertion warning pledge vow
+    words accusation suggestion argument insistence declaration boast quip contention
+    admission announcement charge complaint prediction""".split()
+)
+
+
+def _owned_saying(art: _Article, qtoks: range) -> tuple[Token, Token, tuple[int, int]] | None:
+    """(noun, possessor, clause chars) for a quotation in the clause of a possessed noun of
+    saying ("her remark that “...”", "his claim that “...”"), else None."""
+    doc = art.doc
+    anc = doc[qtoks.start]
+    for _ in range(6):
+        if anc.head is anc:
+            return None
+        child, anc = anc, anc.head
+        if anc.i in qtoks:
+            continue
+        if anc.pos_ == "NOUN" and anc.lemma_.lower() in _SAYING_NOUNS and child.dep_ in (
+            "acl", "ccomp", "appos"
+        ) and child.i > anc.i:
+            owner = next((c for c in anc.children if c.dep_ == "poss"), None)
+            if owner is None or art.inside[owner.i] >= 0 or not _can_speak(owner):
+                return None
+            span = _trim(art, child.left_edge.i, child.right_edge.i)
+            return (anc, owner, span) if span is not None else None
+    return None
 
 
 def _relays(art: _Article, hit: _Hit) -> bool:
@@ -1874,8 +2108,19 @@ def _continue_speakers(art: _Article, drafts: list[_Draft]) -> None:
     """Give a cue-less quotation paragraph the speaker of the quote just before it."""
     prev: _Draft | None = None
     for d in drafts:
-        if d.cue is None and d.speaker is None and d.standalone and prev is not None:
-            if prev.speaker is not None and d.paragraph - prev.paragraph <= 1:
+        if d.cue is None and d.speaker is None and prev is not None and prev.speaker is not None:
+            # A quotation paragraph continues the speaker of the paragraph before; a cue-less
+            # quotation inside a sentence ("Unless rivals quit, “it is hard to see ...”")
+            # continues the speaker quoted just before it in the same paragraph.
+            # (After a reported clause, only in the clause's own sentence: "As X explained,
+            # taxes were postponed, “which sounds like a lot”.)
+            near = d.paragraph - prev.paragraph <= 1 if d.standalone else (
+                d.paragraph == prev.paragraph and (
+                    prev.quote is not None
+                    or art.sentence_of(d.start) == art.sentence_of(max(prev.end - 1, prev.start))
+                )
+            )
+            if near:
                 d.speaker = prev.speaker
                 d.continuation = True
                 d.confidence = 0.7
