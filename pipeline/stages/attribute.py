@@ -1827,18 +1827,11 @@ def _rooted_in_title(art: _Article, start: int, end: int, titles: set[int]) -> b
     return False
 
 
-#: Nouns of something said: with a possessor, the possessor said what their clause quotes.
-_SAYING_NOUNS = frozenset(
-    """remark remarks statement claim comment comments promise assertion warning pledge vow
-    words accusation suggestion argument insistence declaration boast quip contention
-    admission announcement charge complaint prediction""".split()
-)
-
-
 def _owned_saying(art: _Article, qtoks: range) -> tuple[Token, Token, tuple[int, int]] | None:
     """(noun, possessor, clause chars) for a quotation in the clause of a possessed noun of
     saying ("her remark that “...”", "his claim that “...”"), else None."""
     doc = art.doc
+    lex = cue_lexicon()
     anc = doc[qtoks.start]
     for _ in range(6):
         if anc.head is anc:
@@ -1846,9 +1839,10 @@ def _owned_saying(art: _Article, qtoks: range) -> tuple[Token, Token, tuple[int,
         child, anc = anc, anc.head
         if anc.i in qtoks:
             continue
-        if anc.pos_ == "NOUN" and anc.lemma_.lower() in _SAYING_NOUNS and child.dep_ in (
-            "acl", "ccomp", "appos"
-        ) and child.i > anc.i:
+        if (
+            anc.pos_ == "NOUN" and lex.get(anc.lemma_.lower()) in _NOUN_CUE_CLASSES
+            and child.dep_ in ("acl", "ccomp", "appos") and child.i > anc.i
+        ):
             owner = next((c for c in anc.children if c.dep_ == "poss"), None)
             if owner is None or art.inside[owner.i] >= 0 or not _can_speak(owner):
                 return None
