@@ -1458,14 +1458,20 @@ def _headline_credit(art: _Article, q: QuoteSpan) -> bool:
     return q.closed and _BYLINE.match(art.text, q.end, q.close_end + 6) is not None
 
 
-_LIST_JOINT = re.compile(r"\s*(?:,|,?\s+(?:and|or|&))\s*")
+#: ", and" between two items of a list (the gap's spaces are stripped first: a pattern
+#: that opens with ``\s*`` before a required word is quadratic on long runs of spaces).
+_LIST_JOINT = re.compile(r",\s+(?:and|or|&)")
 
 
 def _listed_after(art: _Article, prev: QuoteSpan, q: QuoteSpan, qtoks: range) -> bool:
     """True for a name listed after a quotation taken as a title ("starred in “Parks and
     Recreation” and “Guardians of the Galaxy”"): the next item of the same list."""
-    m = _LIST_JOINT.fullmatch(art.text, prev.close_end, q.open_start)
-    return m is not None and _name_case(art.doc, qtoks)
+    gap = art.text[prev.close_end : q.open_start]
+    core = gap.strip()
+    joint = core == "," or (
+        gap[:1].isspace() if core in ("and", "or", "&") else _LIST_JOINT.fullmatch(core) is not None
+    )
+    return joint and _name_case(art.doc, qtoks)
 
 
 def _compound_modifier(art: _Article, q: QuoteSpan) -> bool:
