@@ -925,3 +925,31 @@ def test_one_shown_speaking_is_the_speaker(nlp: Language) -> None:
     )
     got = [r for r in rows(run(nlp, text)) if "take heed" in r[1]]
     assert got and got[0][2] == "the cleric"
+
+
+# --- Quoted content, second round: quotations that open on an ellipsis, reported clauses
+# that stop before the closing mark of their quotation.
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("As the Gazette reported, “ … if the vote were held tonight, Smith would win, and "
+         "handily.”", "if the vote were held tonight", "the Gazette"),
+        # a closing mark used as the opener, then the ellipsis
+        ("The editor was blunt: ” … he gave a speech of charm and steel that few rivals could "
+         "match,” wrote Tom Reyes.", "he gave a speech of charm", "Tom Reyes"),
+    ],
+)
+def test_a_quotation_may_open_on_a_spaced_ellipsis(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][0] == "direct" and got[0][2] == speaker
+
+
+def test_an_opening_mark_before_a_space_alone_opens_nothing(nlp: Language) -> None:
+    from pipeline.quotemarks import find_quotes
+
+    text = "He said “ this is odd, and then left."
+    assert find_quotes(text, [(0, len(text))]) == []
