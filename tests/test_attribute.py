@@ -953,3 +953,23 @@ def test_an_opening_mark_before_a_space_alone_opens_nothing(nlp: Language) -> No
 
     text = "He said “ this is odd, and then left."
     assert find_quotes(text, [(0, len(text))]) == []
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker, cue",
+    [
+        ("Voters are still angry about the governor’s “lazy farmers” comment.",
+         "lazy farmers", "the governor’s", "comment"),
+        ("The senator’s “47 percent” remark haunted his campaign.",
+         "47 percent", "The senator’s", "remark"),
+    ],
+)
+def test_a_possessed_noun_of_saying_with_a_quoted_modifier(
+    nlp: Language, text: str, content: str, speaker: str, cue: str
+) -> None:
+    assert (("partial", content, speaker, cue)) in rows(run(nlp, text))
+
+
+def test_a_quoted_modifier_of_a_written_thing_is_not_its_owners_words(nlp: Language) -> None:
+    text = "Her lawyer sorted the mayor’s “work-related” emails from her private messages."
+    assert not [r for r in rows(run(nlp, text)) if r[1] == "work-related"]

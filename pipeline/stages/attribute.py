@@ -1854,6 +1854,18 @@ def _owned_saying(art: _Article, qtoks: range) -> tuple[Token, Token, tuple[int,
                 return None
             span = _trim(art, child.left_edge.i, child.right_edge.i)
             return (anc, owner, span) if span is not None else None
+        if (
+            anc.pos_ == "NOUN" and lex.get(anc.lemma_.lower()) in ("noun", "speech")
+            and child.dep_ in ("compound", "amod", "nmod") and child.i < anc.i
+        ):
+            # "the governor’s “lazy farmers” comment": the quotation names what was said
+            # (not so a written thing it describes: her “work-related” emails)
+            owner = next((c for c in anc.children if c.dep_ == "poss"), None)
+            if owner is None or owner.i > qtoks.start or art.inside[owner.i] >= 0 or (
+                not _can_speak(owner)
+            ):
+                return None
+            return anc, owner, (doc[qtoks.start].idx, doc[qtoks.start].idx)
     return None
 
 
