@@ -973,3 +973,26 @@ def test_a_possessed_noun_of_saying_with_a_quoted_modifier(
 def test_a_quoted_modifier_of_a_written_thing_is_not_its_owners_words(nlp: Language) -> None:
     text = "Her lawyer sorted the mayor’s “work-related” emails from her private messages."
     assert not [r for r in rows(run(nlp, text)) if r[1] == "work-related"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“We will fight on,” said Tom Reyes, who supports the mayor. “Nobody can stop us now.”",
+        "“It is going to be a long night,” said Dana Cole, a pollster who backed the governor "
+        "in the primary. “Nobody can stop us now.”",
+    ],
+)
+def test_a_report_in_a_speakers_description_is_an_aside(nlp: Language, text: str) -> None:
+    # the cue-less quotation continues the quotation before, not the relative clause
+    got = [r for r in rows(run(nlp, text)) if r[1].startswith("Nobody")]
+    assert got and got[0][2] in ("Tom Reyes", "Dana Cole")
+
+
+def test_a_relative_clause_of_saying_is_its_speakers_turn(nlp: Language) -> None:
+    text = (
+        "The plan drew fire from Ana Ruiz, who said the mayor must do more for renters. "
+        "“Rents are out of control.”"
+    )
+    got = [r for r in rows(run(nlp, text)) if r[1].startswith("Rents")]
+    assert got and got[0][2] == "who"

@@ -2138,8 +2138,24 @@ def _continue_speakers(art: _Article, drafts: list[_Draft]) -> None:
                 d.confidence = 0.7
         if d.speaker is not None and d.quote is not None:
             prev = d
-        elif d.speaker is not None and d.kind != "direct":
+        elif d.speaker is not None and d.kind != "direct" and not _in_description(d):
             prev = d
+
+
+def _in_description(d: _Draft) -> bool:
+    """True when a draft's cue, not a verb of saying, sits in a relative clause or an
+    apposition that describes someone ("“...,” said X, who supports Y. “...”"): an aside,
+    after which a cue-less quotation still continues the quotation before it."""
+    if d.cue is None or d.cue.cls in _SPEECH:
+        return False  # ("X, who said that ...": the relative clause is X's own report)
+    tok = d.cue.token
+    for _ in range(8):
+        if tok.dep_ in ("relcl", "appos", "acl"):
+            return True
+        if tok.head is tok:
+            return False
+        tok = tok.head
+    return False
 
 
 def _records(art: _Article, drafts: list[_Draft], text: str) -> list[Attribution]:
