@@ -31,6 +31,9 @@ ALL_MARKS = frozenset(
 _BEFORE_OPEN = frozenset("([{—–-/:;…")
 _AFTER_CLOSE = frozenset(".,;:!?)]}—–-…/")
 # Words written with a leading apostrophe ('em, 'n', 'til): not the start of a quotation.
+#: double marks, and how an ellipsis is written
+_DOUBLE_MARKS = OPEN_DOUBLE + CLOSE_DOUBLE + STRAIGHT_DOUBLE
+_ELLIPSES = ("…", "...", ". . .")
 _ELISIONS = ("em ", "n ", "n'", "n’", "til ", "cause ", "tis ", "twas ", "bout ", "round ")
 
 
@@ -69,6 +72,11 @@ def _classify(text: str, i: int, lo: int, hi: int) -> _Mark:
     ch = text[i]
     prev = text[i - 1] if i > lo else None
     nxt = text[i + 1] if i + 1 < hi else None
+    if ch in _DOUBLE_MARKS and nxt == " " and text.startswith(_ELLIPSES, i + 2) and (
+        prev is None or prev.isspace() or prev in _BEFORE_OPEN
+    ):
+        # “ … if the vote were held”: a quotation that opens on an ellipsis, spaced off
+        return _Mark(i, "double", "open")
     open_ctx = prev is None or prev.isspace() or prev in _BEFORE_OPEN or prev in ALL_MARKS
     close_ctx = nxt is None or nxt.isspace() or nxt in _AFTER_CLOSE or nxt in ALL_MARKS
     if ch in OPEN_DOUBLE:

@@ -925,3 +925,74 @@ def test_one_shown_speaking_is_the_speaker(nlp: Language) -> None:
     )
     got = [r for r in rows(run(nlp, text)) if "take heed" in r[1]]
     assert got and got[0][2] == "the cleric"
+
+
+# --- Quoted content, second round: quotations that open on an ellipsis, reported clauses
+# that stop before the closing mark of their quotation.
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("As the Gazette reported, “ … if the vote were held tonight, Smith would win, and "
+         "handily.”", "if the vote were held tonight", "the Gazette"),
+        # a closing mark used as the opener, then the ellipsis
+        ("The editor was blunt: ” … he gave a speech of charm and steel that few rivals could "
+         "match,” wrote Tom Reyes.", "he gave a speech of charm", "Tom Reyes"),
+    ],
+)
+def test_a_quotation_may_open_on_a_spaced_ellipsis(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][0] == "direct" and got[0][2] == speaker
+
+
+def test_an_opening_mark_before_a_space_alone_opens_nothing(nlp: Language) -> None:
+    from pipeline.quotemarks import find_quotes
+
+    text = "He said “ this is odd, and then left."
+    assert find_quotes(text, [(0, len(text))]) == []
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker, cue",
+    [
+        ("Voters are still angry about the governor’s “lazy farmers” comment.",
+         "lazy farmers", "the governor’s", "comment"),
+        ("The senator’s “47 percent” remark haunted his campaign.",
+         "47 percent", "The senator’s", "remark"),
+    ],
+)
+def test_a_possessed_noun_of_saying_with_a_quoted_modifier(
+    nlp: Language, text: str, content: str, speaker: str, cue: str
+) -> None:
+    assert (("partial", content, speaker, cue)) in rows(run(nlp, text))
+
+
+def test_a_quoted_modifier_of_a_written_thing_is_not_its_owners_words(nlp: Language) -> None:
+    text = "Her lawyer sorted the mayor’s “work-related” emails from her private messages."
+    assert not [r for r in rows(run(nlp, text)) if r[1] == "work-related"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "“We will fight on,” said Tom Reyes, who supports the mayor. “Nobody can stop us now.”",
+        "“It is going to be a long night,” said Dana Cole, a pollster who backed the governor "
+        "in the primary. “Nobody can stop us now.”",
+    ],
+)
+def test_a_report_in_a_speakers_description_is_an_aside(nlp: Language, text: str) -> None:
+    # the cue-less quotation continues the quotation before, not the relative clause
+    got = [r for r in rows(run(nlp, text)) if r[1].startswith("Nobody")]
+    assert got and got[0][2] in ("Tom Reyes", "Dana Cole")
+
+
+def test_a_relative_clause_of_saying_is_its_speakers_turn(nlp: Language) -> None:
+    text = (
+        "The plan drew fire from Ana Ruiz, who said the mayor must do more for renters. "
+        "“Rents are out of control.”"
+    )
+    got = [r for r in rows(run(nlp, text)) if r[1].startswith("Rents")]
+    assert got and got[0][2] == "who"

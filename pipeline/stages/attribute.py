@@ -1854,6 +1854,18 @@ def _owned_saying(art: _Article, qtoks: range) -> tuple[Token, Token, tuple[int,
                 return None
             span = _trim(art, child.left_edge.i, child.right_edge.i)
             return (anc, owner, span) if span is not None else None
+        if (
+            anc.pos_ == "NOUN" and lex.get(anc.lemma_.lower()) in ("noun", "speech")
+            and child.dep_ in ("compound", "amod", "nmod") and child.i < anc.i
+        ):
+            # "the governor’s “lazy farmers” comment": the quotation names what was said
+            # (not so a written thing it describes: her “work-related” emails)
+            owner = next((c for c in anc.children if c.dep_ == "poss"), None)
+            if owner is None or owner.i > qtoks.start or art.inside[owner.i] >= 0 or (
+                not _can_speak(owner)
+            ):
+                return None
+            return anc, owner, (doc[qtoks.start].idx, doc[qtoks.start].idx)
     return None
 
 
@@ -2126,8 +2138,24 @@ def _continue_speakers(art: _Article, drafts: list[_Draft]) -> None:
                 d.confidence = 0.7
         if d.speaker is not None and d.quote is not None:
             prev = d
-        elif d.speaker is not None and d.kind != "direct":
+        elif d.speaker is not None and d.kind != "direct" and not _in_description(d):
             prev = d
+
+
+def _in_description(d: _Draft) -> bool:
+    """True when a draft's cue, not a verb of saying, sits in a relative clause or an
+    apposition that describes someone ("“...,” said X, who supports Y. “...”"): an aside,
+    after which a cue-less quotation still continues the quotation before it."""
+    if d.cue is None or d.cue.cls in _SPEECH:
+        return False  # ("X, who said that ...": the relative clause is X's own report)
+    tok = d.cue.token
+    for _ in range(8):
+        if tok.dep_ in ("relcl", "appos", "acl"):
+            return True
+        if tok.head is tok:
+            return False
+        tok = tok.head
+    return False
 
 
 def _records(art: _Article, drafts: list[_Draft], text: str) -> list[Attribution]:
