@@ -968,3 +968,23 @@ def test_second_clause_of_a_report_keeps_its_own_speaker(nlp: Language) -> None:
     )
     got = [r for r in rows(run(nlp, text)) if "doubts and fears" in r[1]]
     assert got and got[0][2:] == ("Sanchez", "acknowledge")
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # a record named by a common noun vouches for what it reports
+        ("According to a Navy readout, the admiral met his Japanese counterpart \"to discuss "
+         "the drills.\"", "to discuss the drills", "a Navy readout"),
+        ("According to letters kept by a family friend, the actress had referred to her rival "
+         "as ''a cheap imitation.''", "a cheap imitation", "letters"),
+        # an outlet only relays: the one it quotes keeps the words
+        ("According to the Daily Herald, the actress had referred to her rival as ''a cheap "
+         "imitation.''", "a cheap imitation", "the actress"),
+    ],
+)
+def test_according_to_a_record_is_the_speaker(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2] == speaker

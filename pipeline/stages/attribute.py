@@ -1042,10 +1042,18 @@ def _reporting_cue(art: _Article, hit: _Hit) -> _Hit | None:
         outers.insert(0, tok.head)
     for cand in outers:
         outer = art.hit_at.get(cand.i)
-        if outer is None or outer.cls not in _SPEECH or outer.lemma == "according to":
+        if outer is None or outer.cls not in _SPEECH or art.inside[cand.i] >= 0:
             continue
-        if art.inside[cand.i] >= 0 or art.speaker_head(outer) is None:
+        source = art.speaker_head(outer)
+        if source is None:
             continue
+        if outer.lemma == "according to":
+            # "According to her letters, the senator had called him “a fraud”": a record
+            # named by a common noun (letters, a readout, a poll) vouches for the words; an
+            # outlet or a named source only relays them (a via, found by the tag stage)
+            if cand.i == tok.head.i or source.pos_ != "NOUN" or _is_outlet(source.text):
+                continue
+            return outer
         if cand.i == tok.head.i or _parenthetical(outer, art.inside):
             return outer
     return None
