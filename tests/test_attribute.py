@@ -552,8 +552,9 @@ def test_directive_infinitive(nlp: Language, text: str, expected: Row) -> None:
         # a Title Case name given by a naming verb is the namer's word, not a title
         ("The senator called his rival “Little Eddie” at the rally.",
          "his rival “Little Eddie”", "The senator"),
+        # (inside what "Reports said", the naming is the reports' quotation of the mayor)
         ("Reports said the mayor called the singer “Miss Noisy” and “Lady Loud” in private.",
-         "the singer “Miss Noisy” and “Lady Loud”", "the mayor"),
+         "the mayor called the singer “Miss Noisy” and “Lady Loud” in private", "Reports"),
         # a quotation hung on the "as" of a naming, however the parse attaches it
         ("FactWatch rated 32% of the claims as “false” or “pants on fire,” compared to 11% of "
          "the others.",
@@ -996,3 +997,66 @@ def test_a_relative_clause_of_saying_is_its_speakers_turn(nlp: Language) -> None
     )
     got = [r for r in rows(run(nlp, text)) if r[1].startswith("Rents")]
     assert got and got[0][2] == "who"
+
+
+
+# --- A quotation in what an outer speaker reports is the reporter's ---------------------
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # a directive cue inside the reported clause of "said"
+        ("The mayor said the governor called on members to be “closely coordinated.”",
+         "closely coordinated", "The mayor"),
+        # a verb of telling inside the reported clause
+        ("The author said the senator had told donors that he would not allow ''daylight'' "
+         "between the two parties.", "daylight", "The author"),
+        # the reporter set off by commas inside the naming sentence
+        ("The newspaper, the mayor said, called the budget plan “a recipe for disaster.”",
+         "recipe for disaster", "the mayor"),
+    ],
+)
+def test_quotation_in_a_reported_clause_is_the_reporters(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2] == speaker
+
+
+def test_naming_outside_a_report_keeps_its_namer(nlp: Language) -> None:
+    text = "The governor once described the treaty as “a historic blunder.”"
+    got = [r for r in rows(run(nlp, text)) if "historic blunder" in r[1]]
+    assert got and got[0][2] == "The governor"
+
+
+def test_second_clause_of_a_report_keeps_its_own_speaker(nlp: Language) -> None:
+    # a coordinated clause misparsed as a second complement of the first cue
+    text = (
+        "But after Britain launched its raid on the port in April, Spain has publicly stressed "
+        "that it is not in any way a party to the dispute and in August, after the British "
+        "navy had faced several setbacks in the bay, Sanchez publicly acknowledged that Costa "
+        "had “doubts and fears” about the raid."
+    )
+    got = [r for r in rows(run(nlp, text)) if "doubts and fears" in r[1]]
+    assert got and got[0][2:] == ("Sanchez", "acknowledge")
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # a record named by a common noun vouches for what it reports
+        ("According to a Navy readout, the admiral met his Japanese counterpart \"to discuss "
+         "the drills.\"", "to discuss the drills", "a Navy readout"),
+        ("According to letters kept by a family friend, the actress had referred to her rival "
+         "as ''a cheap imitation.''", "a cheap imitation", "letters"),
+        # an outlet only relays: the one it quotes keeps the words
+        ("According to the Daily Herald, the actress had referred to her rival as ''a cheap "
+         "imitation.''", "a cheap imitation", "the actress"),
+    ],
+)
+def test_according_to_a_record_is_the_speaker(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2] == speaker

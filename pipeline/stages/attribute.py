@@ -1019,7 +1019,44 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
                 and not _weak_inner(art, outer) and art.speaker_head(outer) is not None
             ):
                 return outer, True, 0
+    if best[2] and hit.last < lo:
+        # (a cue after its quotation, "“...,” she said", is the quotation's own tag)
+        outer = _reporting_cue(art, hit)
+        if outer is not None:
+            return outer, True, 0
     return best[1], best[2], best[3]
+
+
+def _reporting_cue(art: _Article, hit: _Hit) -> _Hit | None:
+    """The outer cue that reports the clause of cue ``hit``, when one speaks: "Trump said
+    Clinton had called the deal “the gold standard”" and "The network, he said, called it
+    “significant”" are the reporter's quotation of what another said (the outer speaker
+    vouches for the words; the one named inside is only their reported source)."""
+    tok = hit.token
+    outers: list[Token] = [c for c in tok.children if c.i != tok.i]
+    if tok.dep_ == "ccomp" and not any(
+        c.dep_ == "ccomp" and c.i != tok.i for c in tok.head.children
+    ):
+        # (a second clause hung on the same verb is a misparsed coordination: "X stressed
+        # that ... and Y acknowledged that ...")
+        outers.insert(0, tok.head)
+    for cand in outers:
+        outer = art.hit_at.get(cand.i)
+        if outer is None or outer.cls not in _SPEECH or art.inside[cand.i] >= 0:
+            continue
+        source = art.speaker_head(outer)
+        if source is None:
+            continue
+        if outer.lemma == "according to":
+            # "According to her letters, the senator had called him “a fraud”": a record
+            # named by a common noun (letters, a readout, a poll) vouches for the words; an
+            # outlet or a named source only relays them (a via, found by the tag stage)
+            if cand.i == tok.head.i or source.pos_ != "NOUN" or _is_outlet(source.text):
+                continue
+            return outer
+        if cand.i == tok.head.i or _parenthetical(outer, art.inside):
+            return outer
+    return None
 
 
 def _trailing_verb(art: _Article, q: QuoteSpan) -> Token | None:
