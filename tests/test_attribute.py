@@ -925,3 +925,45 @@ def test_one_shown_speaking_is_the_speaker(nlp: Language) -> None:
     )
     got = [r for r in rows(run(nlp, text)) if "take heed" in r[1]]
     assert got and got[0][2] == "the cleric"
+
+
+# --- Speakers left empty: adjuncts, copular nouns of saying, ... (round 2) ---
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # the clause the adjunct hangs on is itself partly quoted
+        ("After saying her knee was “too stiff to bend,” she was “rushed … off to the "
+         "clinic” for an X-ray.", "too stiff to bend", "she"),
+        # "despite admitting" with a partly quoted main clause
+        ("The mayor, despite admitting that she had “serious doubts” about the plan, "
+         "“will not stand in its way.”", "serious doubts", "The mayor"),
+    ],
+)
+def test_adjunct_cue_speaks_with_the_clause_it_hangs_on(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2] == speaker
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker, cue",
+    [
+        ("The governor’s answer was that “the best school is a good home,” so the state "
+         "should help parents.", "the best school", "The governor’s", "answer"),
+        ("Her slogan in that race was that the senator “would promise anything to anyone.”",
+         "would promise anything", "Her", "slogan"),
+    ],
+)
+def test_possessed_noun_of_saying_as_subject_of_be(
+    nlp: Language, text: str, content: str, speaker: str, cue: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2:] == (speaker, cue)
+
+
+def test_a_quoted_predicate_of_a_noun_of_saying_is_no_content_of_it(nlp: Language) -> None:
+    text = "His claims were “sarcasm,” the aide later wrote."
+    assert all(r[3] != "claim" for r in rows(run(nlp, text)))

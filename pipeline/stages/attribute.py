@@ -419,15 +419,28 @@ def _speaker_head(
                 continue
             return noun
         nxt = verb.head
-        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in (
-            "by", "in", "while", "after", "before", "without"
-        ):
+        adjunct = verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in (
+            "by", "in", "while", "after", "before", "without", "despite", "upon"
+        )
+        if adjunct:
             nxt = verb.head.head  # "responded by affirming that": the responder affirms
         elif verb.dep_ not in ("conj", "advcl", "xcomp") or verb.head is verb:
             break
         # "Mr. Trump was prompted to say", "Silverman was joined on stage and joked": the
-        # subject of the verb climbed to speaks, passive or not
-        via_xcomp = verb.dep_ in ("xcomp", "conj")
+        # subject of the verb climbed to speaks, passive or not ("After saying ..., she was
+        # taken to hospital": she said it)
+        via_xcomp = verb.dep_ in ("xcomp", "conj") or adjunct
+        if adjunct and inside is not None and inside[nxt.i] >= 0:
+            # "After saying ..., she was “whisked off”": the clause the adjunct hangs on is
+            # partly quoted, but its subject outside the quotation said the adjunct's words.
+            # (Of two subjects, "Ryan, despite admitting ..., the victims “need”", the one
+            # the adjunct interrupts.)
+            subj = next((
+                c for c in nxt.children
+                if c.dep_ in ("nsubj", "nsubjpass") and c.i < verb.head.i and inside[c.i] < 0
+            ), None) or _subject(nxt, inside)
+            if subj is not None and _can_speak(subj) and subj.lower_ not in _RELATIVE:
+                return subj
         if inside is not None and inside[nxt.i] >= 0:
             # A participle ("telling the crowd, “...") mis-attached into the quotation:
             # the subject of the clause before it speaks.
@@ -1845,10 +1858,15 @@ def _owned_saying(art: _Article, qtoks: range) -> tuple[Token, Token, tuple[int,
         child, anc = anc, anc.head
         if anc.i in qtoks:
             continue
-        if (
-            anc.pos_ == "NOUN" and lex.get(anc.lemma_.lower()) in _NOUN_CUE_CLASSES
-            and child.dep_ in ("acl", "ccomp", "appos") and child.i > anc.i
-        ):
+        noun = anc
+        if anc.lemma_ == "be" and child.dep_ == "ccomp" and child.i > anc.i:
+            # "Her answer was that “...”": the subject is the noun
+            # of saying, the predicate its content.
+            noun = next((c for c in anc.children if c.dep_ == "nsubj" and c.i < anc.i), anc)
+        elif child.dep_ not in ("acl", "ccomp", "appos") or child.i < anc.i:
+            continue
+        if noun.pos_ == "NOUN" and lex.get(noun.lemma_.lower()) in _NOUN_CUE_CLASSES:
+            anc = noun
             owner = next((c for c in anc.children if c.dep_ == "poss"), None)
             if owner is None or art.inside[owner.i] >= 0 or not _can_speak(owner):
                 return None
