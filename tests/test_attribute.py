@@ -967,3 +967,14 @@ def test_possessed_noun_of_saying_as_subject_of_be(
 def test_a_quoted_predicate_of_a_noun_of_saying_is_no_content_of_it(nlp: Language) -> None:
     text = "His claims were “sarcasm,” the aide later wrote."
     assert all(r[3] != "claim" for r in rows(run(nlp, text)))
+
+
+def test_name_described_by_coordinated_titles_speaks(nlp: Language) -> None:
+    text = (
+        "At Cedar Ridge, where it costs new members $70,000 to sign up, Tom Walsh, the club's "
+        "61-year-old president and general manager, suggested that the troubles of some of "
+        "his rivals could be blamed on poor management and on their focus on ''the business "
+        "of selling houses.'' But he has a plan, he said."
+    )
+    got = [r for r in rows(run(nlp, text)) if "selling houses" in r[1]]
+    assert got and got[0][2] == "Tom Walsh"

@@ -662,6 +662,9 @@ def _left_phrase(tok: Token, inside: list[int]) -> Token | None:
         if t.dep_ in ("pobj", "prep", "compound", "amod", "nmod", "poss") and t.head.i < tok.i:
             t = t.head
             continue
+        if t.dep_ == "conj" and t.pos_ == "NOUN" and t.head.pos_ == "NOUN" and t.head.i < t.i:
+            t = t.head  # "X, the club's president and general manager, suggested"
+            continue
         break
     if t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("appos", "npadvmod", "dep", "nsubj", "ROOT"):
         return t
