@@ -978,3 +978,24 @@ def test_name_described_by_coordinated_titles_speaks(nlp: Language) -> None:
     )
     got = [r for r in rows(run(nlp, text)) if "selling houses" in r[1]]
     assert got and got[0][2] == "Tom Walsh"
+
+
+def test_as_x_put_it_with_x_parsed_as_the_object_of_as(nlp: Language) -> None:
+    # The parse the tagger gives a long description with a quoted title in it: "As" a mark
+    # of "put" with the name as its object, "put" hung on the quotation's verb.
+    from spacy.tokens import Doc
+
+    from pipeline.stages.attribute import _Hit, _speaker_head
+
+    words = ["As", "Ravi", "Bose", ",", "author", "of", "''", "Rules", ",", "''", "put", "it",
+             ",", "''", "Voters", "decide", ".", "''"]
+    heads = [10, 2, 0, 2, 2, 4, 7, 5, 2, 2, 15, 10, 15, 15, 15, 15, 15, 15]
+    deps = ["mark", "compound", "pobj", "punct", "appos", "prep", "punct", "pobj", "punct",
+            "punct", "advcl", "dobj", "punct", "punct", "nsubj", "ROOT", "punct", "punct"]
+    pos = ["SCONJ", "PROPN", "PROPN", "PUNCT", "NOUN", "ADP", "PUNCT", "PROPN", "PUNCT",
+           "PUNCT", "VERB", "PRON", "PUNCT", "PUNCT", "NOUN", "VERB", "PUNCT", "PUNCT"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
+    inside = [-1] * 13 + [0] * 5
+    inside[6:10] = [1] * 4
+    head = _speaker_head(_Hit(doc[10], 10, 11, "put it", "phrase"), inside)
+    assert head is not None and head.text == "Bose"

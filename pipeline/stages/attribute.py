@@ -363,6 +363,13 @@ def _speaker_head(
         verb = tok.head.head
     elif tok.dep_ == "conj" and _subject(tok, inside) is None:
         verb = _misplaced_conjunct(tok)
+    if _subject(tok, inside) is None:
+        for m in tok.children:
+            if m.dep_ == "mark" and m.lower_ == "as" and m.i < tok.i:
+                # "As X, a professor, put it, “...”" with X parsed as the object of "As"
+                obj = next((c for c in m.children if c.dep_ == "pobj"), None)
+                if obj is not None and (inside is None or inside[obj.i] < 0) and _can_speak(obj):
+                    return obj
     via_xcomp = False
     for _ in range(6):
         subj = _subject(verb, inside)
