@@ -999,3 +999,27 @@ def test_as_x_put_it_with_x_parsed_as_the_object_of_as(nlp: Language) -> None:
     inside[6:10] = [1] * 4
     head = _speaker_head(_Hit(doc[10], 10, 11, "put it", "phrase"), inside)
     assert head is not None and head.text == "Bose"
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker, cue",
+    [
+        # "states" tagged as a plural noun
+        ("“They know she is the only one strong enough to stop them,” the ad states.",
+         "strong enough", "ad", "state"),
+        # "asked" tagged as a participle on "the 51-year-old"
+        ("Lee posted the clip online on Monday. “What if the mayor had singing lessons?” the "
+         "51-year-old asked in the clip’s caption.", "singing lessons", "the 51-year-old",
+         "ask"),
+    ],
+)
+def test_trailing_cue_misread_as_a_noun_or_participle(
+    nlp: Language, text: str, content: str, speaker: str, cue: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2:] == (speaker, cue)
+
+
+def test_a_trailing_proper_name_in_s_is_no_cue(nlp: Language) -> None:
+    text = "“We will win,” the United States."
+    assert all(r[3] is None for r in rows(run(nlp, text)))

@@ -754,6 +754,9 @@ class _Article:
         self.hits = _find_hits(doc, self.inside)
         # A relative pronoun speaker ("who") -> the mention it stands for, which names it.
         self.antecedent: dict[tuple[int, int], tuple[int, int]] = {}
+        #: The phrase before a cue the tagger took for a noun or participle, after a
+        #: quotation ("“...,” the ad states."), by the cue's token.
+        self.trailing: dict[int, Token] = {}
         self.hit_at = {h.token.i: h for h in self.hits}
         # dateline_end[i]: for a token of a dateline ("LONDON (Reuters) -"), the index of
         # the first token after it; the parse often makes the city the subject.
@@ -769,6 +772,8 @@ class _Article:
         """``_speaker_head``, moved out of a dateline: in "WASHINGTON (AP) — A spokesman
         for X said" the speaker is the first phrase after the dateline, not the city."""
         head = _speaker_head(hit, self.inside)
+        if head is None:
+            head = self.trailing.get(hit.token.i)
         if head is not None:
             head = _out_of_parentheses(head)
         if head is None or head.i not in self.dateline_end:
@@ -941,6 +946,14 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
     if trailing is not None and not any(h.token.i == trailing.i for h in cands):
         cands.append(_Hit(trailing, trailing.i, trailing.i, trailing.lemma_.lower(), "speech"))
         colon.add(trailing.i)
+    elif trailing is None:
+        found = _trailing_noun_cue(art, q)
+        if found is not None:
+            cue, speaker = found
+            art.trailing[cue.i] = speaker
+            if not any(h.token.i == cue.i for h in cands):
+                cands.append(_Hit(cue, cue.i, cue.i, _cue_lemma(cue), "speech"))
+            colon.add(cue.i)
     # The cues that govern the quotation in the parse, nearest first.
     depth: dict[int, int] = {}
     holders: set[int] = set()  # the quotation's tokens and the words that govern them
@@ -1082,6 +1095,53 @@ def _trailing_verb(art: _Article, q: QuoteSpan) -> Token | None:
         ):
             return None
         return t
+    return None
+
+
+def _cue_lemma(tok: Token) -> str:
+    """The lexicon lemma of a cue word whatever its tag ("states" read as a plural noun)."""
+    lex = cue_lexicon()
+    lemma = tok.lemma_.lower()
+    return lemma if lemma in lex else _stem(tok.lower_, lex)
+
+
+def _trailing_noun_cue(art: _Article, q: QuoteSpan) -> tuple[Token, Token] | None:
+    """(cue, speaker) of a short clause closing a quotation's sentence after ",”", "?”" or
+    "!”" whose verb of saying the tagger read as a plural noun or a participle ("“...,” a
+    voice-over in the ad states.", "“...?” the 43-year-old asked in a caption."): the
+    phrase before the verb says it."""
+    tail = art.text[q.start:q.close_end].rstrip("”\"'’»")
+    if not q.closed or not tail or tail[-1] not in ",!?":
+        return None
+    after = art._tokens(q.close_end, q.close_end + 80)
+    doc = art.doc
+    if not after or art.paragraph_of(doc[after.start].idx) != art.paragraph_of(q.close_end - 1):
+        return None
+    lex = cue_lexicon()
+    for i in range(after.start, min(after.start + 8, len(doc) - 1)):
+        t = doc[i]
+        if art.inside[i] >= 0 or t.is_space or t.is_punct and t.text != "-":
+            return None
+        if t.pos_ in ("VERB", "AUX") and t.tag_ != "VBN":
+            return None  # a verb the tagger saw: _trailing_verb's case
+        if i == after.start or not (
+            t.tag_ == "VBN" or t.tag_ == "NNS" and t.lower_.endswith("s")
+        ) or lex.get(_cue_lemma(t)) not in _SPEECH:
+            continue
+        nxt = doc[i + 1]
+        if not (nxt.text in (".", "!", "?") or nxt.pos_ == "ADP" and nxt.dep_ == "prep"):
+            return None
+        phrase = range(after.start, i)
+        # (the phrase's words hung on the cue read as a noun, "the ad states", leave its last)
+        tops = [
+            doc[j] for j in phrase
+            if doc[j].head.i not in phrase and doc[j].head.i != i or doc[j].head.i == j
+        ] or [doc[i - 1]]
+        if len(tops) != 1 or tops[0].pos_ not in ("NOUN", "PROPN", "PRON", "ADJ"):
+            return None
+        if tail[-1] in "!?" and doc[after.start].is_title and doc[after.start].pos_ != "PROPN":
+            return None  # “Lock her up!” But ...: a new sentence
+        return t, tops[0]
     return None
 
 
