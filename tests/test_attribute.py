@@ -1023,3 +1023,12 @@ def test_trailing_cue_misread_as_a_noun_or_participle(
 def test_a_trailing_proper_name_in_s_is_no_cue(nlp: Language) -> None:
     text = "“We will win,” the United States."
     assert all(r[3] is None for r in rows(run(nlp, text)))
+
+
+def test_headline_name_mistagged_but_a_name_elsewhere_speaks(nlp: Language) -> None:
+    text = (
+        "Willibrand on Hillary Releasing Her Speech Transcripts: ‘I Think She Will.’\n\n"
+        "On Friday, Sen. Mary Willibrand (D-NY) said Clinton would release the records soon."
+    )
+    got = [r for r in rows(run(nlp, text)) if "She Will" in r[1]]
+    assert got and got[0][2] == "Willibrand"

@@ -1984,7 +1984,8 @@ def _headline_speaker(art: _Article, pos: int) -> tuple[int, tuple[int, int]] | 
         t = doc[i]
         if t.pos_ == "PROPN" or (t.is_title and t.pos_ in ("NOUN", "ADJ")) or _caps_name(t) or (
             t.text in (".", "-", "’s", "'s") and i > toks.start
-        ):
+        ) or t.is_title and t.text in art.propn_texts:
+            # (a name the article tags as one elsewhere, here read as a verb: "Lee on ...:")
             run_end = i
             continue
         break
