@@ -1032,3 +1032,25 @@ def test_headline_name_mistagged_but_a_name_elsewhere_speaks(nlp: Language) -> N
     )
     got = [r for r in rows(run(nlp, text)) if "She Will" in r[1]]
     assert got and got[0][2] == "Willibrand"
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("The list of critics is long, including the former governor Alan Pierce -- ''No "
+         "nominee should be allowed to hide his finances from the voters'' -- and a former "
+         "budget director.", "hide his finances", "Alan Pierce"),
+        ("When Ortiz finally wrapped up — “We will never stop fighting for you!” — the "
+         "confetti rained down on the hall.", "never stop fighting", "Ortiz"),
+    ],
+)
+def test_quotation_set_off_by_dashes_after_its_speaker(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2] == speaker
+
+
+def test_quotation_between_dashes_after_a_thing_has_no_dash_speaker(nlp: Language) -> None:
+    text = "The sign on the door -- “Closed for good” -- surprised the regulars."
+    assert all(r[2] is None for r in rows(run(nlp, text)) if "Closed for good" in r[1])

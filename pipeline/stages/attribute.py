@@ -1757,6 +1757,17 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
                        _Hit(doc[dash], dash, dash, "—", "phrase", chars), 0.75, para, quote=q)
             )
             continue
+        aside = _dashed_aside(art, q)
+        if aside is not None:
+            # "the former candidate Mitt Romney -- ''...'' -- and a former commissioner",
+            # "When Trump wrapped up — “...” — the balloons fell": the name, or the subject
+            # of the verb, the quotation is set off after says it.
+            dash, chars, speaker = aside
+            drafts.append(
+                _Draft("direct", q.start, q.end, speaker,
+                       _Hit(doc[dash], dash, dash, "—", "phrase", chars), 0.7, para, quote=q)
+            )
+            continue
         named = _headline_speaker(art, q.open_start)
         if named is not None:
             # "Kasich: ‘We Are Going All the Way’": a headline names its speaker.
@@ -2045,6 +2056,48 @@ def _dash_signature(
     while last > toks.start and doc[last].is_punct:
         last -= 1
     return dash_toks.start, (dash_start, dash_start + len(dash)), (toks.start, last)
+
+
+_ASIDE_DASHES = ("--", "—", "–")
+
+
+def _dashed_aside(
+    art: _Article, q: QuoteSpan
+) -> tuple[int, tuple[int, int], tuple[int, int]] | None:
+    """(dash token, dash characters, speaker range) for a quotation set off between dashes
+    right after a person's name ("Mitt Romney -- ''...'' -- and ...") or after a verb whose
+    subject is one ("When Trump wrapped up — “...” — the balloons ...")."""
+    if not q.closed:
+        return None
+    text = art.text
+    k = q.open_start
+    while k > 0 and text[k - 1] in " \t":
+        k -= 1
+    dash = next((d for d in _ASIDE_DASHES if text.endswith(d, 0, k)), None)
+    after = text[q.close_end:q.close_end + 4].lstrip(" \t")
+    if dash is None or not after.startswith(_ASIDE_DASHES):
+        return None
+    dash_toks = art._tokens(k - len(dash), k)
+    if not dash_toks or dash_toks.start == 0:
+        return None
+    doc = art.doc
+    j = dash_toks.start - 1
+    if art.inside[j] >= 0 or doc[j].sent.start != doc[dash_toks.start].sent.start:
+        return None
+    t = doc[j]
+    if t.dep_ in ("prt", "advmod") and t.head.i < t.i:
+        t = t.head  # "wrapped up"
+    if t.pos_ == "VERB":
+        subj = _subject(t, art.inside)
+        if subj is None or not (subj.pos_ in ("PROPN", "PRON") or subj.ent_type_ == "PERSON"):
+            return None
+        t = subj
+    while t.dep_ == "compound" and t.head.i > t.i and t.head.i <= j:
+        t = t.head
+    if t.ent_type_ != "PERSON" and t.pos_ != "PRON" or t.lower_ in _RELATIVE:
+        return None
+    start = k - len(dash)
+    return dash_toks.start, (start, k), _mention(t)
 
 
 #: Capitalised labels before a colon that name no speaker ("BREAKING:", "UPDATE:", "Q:").
