@@ -1054,3 +1054,24 @@ def test_quotation_set_off_by_dashes_after_its_speaker(
 def test_quotation_between_dashes_after_a_thing_has_no_dash_speaker(nlp: Language) -> None:
     text = "The sign on the door -- “Closed for good” -- surprised the regulars."
     assert all(r[2] is None for r in rows(run(nlp, text)) if "Closed for good" in r[1])
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("It is the lasting pull of the governor's \"nobody will lose a dime\" promise: many "
+         "of them signed up early.", "nobody will lose a dime", "the governor's"),
+    ],
+)
+def test_quotation_between_a_possessor_and_a_noun_of_saying(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2] == speaker
+
+
+def test_quoted_modifier_of_a_possessed_noun_of_writing_is_not_the_owners(
+    nlp: Language,
+) -> None:
+    text = "She used the laptop to sort the senator's “work-related” emails from the rest."
+    assert all(r[2] is None for r in rows(run(nlp, text)) if "work-related" in r[1])

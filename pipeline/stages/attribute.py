@@ -1932,6 +1932,18 @@ def _owned_saying(art: _Article, qtoks: range) -> tuple[Token, Token, tuple[int,
     saying ("her remark that “...”", "his claim that “...”"), else None."""
     doc = art.doc
     lex = cue_lexicon()
+    before, after = qtoks.start - 2, qtoks.stop + 1
+    if before >= 0 and after < len(doc) and doc[before + 1].is_quote and doc[after - 1].is_quote:
+        # "Obama's “if you like your plan, you can keep it” promise": the quotation names
+        # the owner's words the noun stands for.
+        noun, mark = doc[after], doc[before]
+        owner = doc[before - 1] if mark.tag_ == "POS" and before > 0 else mark
+        # (not a noun of writing: her “work-related” emails are no words of hers)
+        if noun.pos_ == "NOUN" and lex.get(noun.lemma_.lower()) in ("noun", "speech") and (
+            mark.tag_ in ("POS", "PRP$")
+        ) and art.inside[owner.i] < 0 and _can_speak(owner):
+            return noun, owner, (doc[qtoks.start].idx, doc[qtoks.stop - 1].idx + len(
+                doc[qtoks.stop - 1]))
     anc = doc[qtoks.start]
     for _ in range(6):
         if anc.head is anc:
