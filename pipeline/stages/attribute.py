@@ -1531,8 +1531,9 @@ def _names_work(art: _Article, q: QuoteSpan, qtoks: range) -> bool:
     return False
 
 
-#: A headline credited to its author in a digest: “Title,” by The Times' Jane Roe.
-_BYLINE = re.compile(r"(?:,[”\"'’]+|[”\"'’]+,)[ ]+by[ ]+[A-Z]")
+#: A headline credited to its author in a digest: “Title,” by The Times' Jane Roe. (A run of
+#: closing marks is matched from its first mark only: linear on a long run.)
+_BYLINE = re.compile(r"(?:,[”\"'’]+|(?<![”\"'’])[”\"'’]+,)[ ]+by[ ]+[A-Z]")
 
 
 def _headline_credit(art: _Article, q: QuoteSpan) -> bool:
@@ -1936,14 +1937,14 @@ def _owned_saying(art: _Article, qtoks: range) -> tuple[Token, Token, tuple[int,
     if before >= 0 and after < len(doc) and doc[before + 1].is_quote and doc[after - 1].is_quote:
         # "Obama's “if you like your plan, you can keep it” promise": the quotation names
         # the owner's words the noun stands for.
-        noun, mark = doc[after], doc[before]
-        owner = doc[before - 1] if mark.tag_ == "POS" and before > 0 else mark
+        said, mark = doc[after], doc[before]
+        sayer = doc[before - 1] if mark.tag_ == "POS" and before > 0 else mark
         # (not a noun of writing: her “work-related” emails are no words of hers)
-        if noun.pos_ == "NOUN" and lex.get(noun.lemma_.lower()) in ("noun", "speech") and (
+        if said.pos_ == "NOUN" and lex.get(said.lemma_.lower()) in ("noun", "speech") and (
             mark.tag_ in ("POS", "PRP$")
-        ) and art.inside[owner.i] < 0 and _can_speak(owner):
-            return noun, owner, (doc[qtoks.start].idx, doc[qtoks.stop - 1].idx + len(
-                doc[qtoks.stop - 1]))
+        ) and art.inside[sayer.i] < 0 and _can_speak(sayer):
+            last = doc[qtoks.stop - 1]
+            return said, sayer, (doc[qtoks.start].idx, last.idx + len(last))
     anc = doc[qtoks.start]
     for _ in range(6):
         if anc.head is anc:
@@ -1953,8 +1954,8 @@ def _owned_saying(art: _Article, qtoks: range) -> tuple[Token, Token, tuple[int,
             continue
         noun = anc
         if anc.lemma_ == "be" and child.dep_ == "ccomp" and child.i > anc.i:
-            # "Her answer was that “...”": the subject is the noun
-            # of saying, the predicate its content.
+            # "Her answer was that “...”": the subject is the noun of saying, the
+            # predicate its content.
             noun = next((c for c in anc.children if c.dep_ == "nsubj" and c.i < anc.i), anc)
         elif child.dep_ not in ("acl", "ccomp", "appos") or child.i < anc.i:
             continue
