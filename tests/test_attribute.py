@@ -1060,3 +1060,154 @@ def test_according_to_a_record_is_the_speaker(
 ) -> None:
     got = [r for r in rows(run(nlp, text)) if content in r[1]]
     assert got and got[0][2] == speaker
+
+
+
+# --- Speakers left empty: adjuncts, copular nouns of saying, ... (round 2) ---
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # the clause the adjunct hangs on is itself partly quoted
+        ("After saying her knee was “too stiff to bend,” she was “rushed … off to the "
+         "clinic” for an X-ray.", "too stiff to bend", "she"),
+        # "despite admitting" with a partly quoted main clause
+        ("The mayor, despite admitting that she had “serious doubts” about the plan, "
+         "“will not stand in its way.”", "serious doubts", "The mayor"),
+    ],
+)
+def test_adjunct_cue_speaks_with_the_clause_it_hangs_on(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2] == speaker
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker, cue",
+    [
+        ("The governor’s answer was that “the best school is a good home,” so the state "
+         "should help parents.", "the best school", "The governor’s", "answer"),
+        ("Her slogan in that race was that the senator “would promise anything to anyone.”",
+         "would promise anything", "Her", "slogan"),
+    ],
+)
+def test_possessed_noun_of_saying_as_subject_of_be(
+    nlp: Language, text: str, content: str, speaker: str, cue: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2:] == (speaker, cue)
+
+
+def test_a_quoted_predicate_of_a_noun_of_saying_is_no_content_of_it(nlp: Language) -> None:
+    text = "His claims were “sarcasm,” the aide later wrote."
+    assert all(r[3] != "claim" for r in rows(run(nlp, text)))
+
+
+def test_name_described_by_coordinated_titles_speaks(nlp: Language) -> None:
+    text = (
+        "At Cedar Ridge, where it costs new members $70,000 to sign up, Tom Walsh, the club's "
+        "61-year-old president and general manager, suggested that the troubles of some of "
+        "his rivals could be blamed on poor management and on their focus on ''the business "
+        "of selling houses.'' But he has a plan, he said."
+    )
+    got = [r for r in rows(run(nlp, text)) if "selling houses" in r[1]]
+    assert got and got[0][2] == "Tom Walsh"
+
+
+def test_as_x_put_it_with_x_parsed_as_the_object_of_as(nlp: Language) -> None:
+    # The parse the tagger gives a long description with a quoted title in it: "As" a mark
+    # of "put" with the name as its object, "put" hung on the quotation's verb.
+    from spacy.tokens import Doc
+
+    from pipeline.stages.attribute import _Hit, _speaker_head
+
+    words = ["As", "Ravi", "Bose", ",", "author", "of", "''", "Rules", ",", "''", "put", "it",
+             ",", "''", "Voters", "decide", ".", "''"]
+    heads = [10, 2, 0, 2, 2, 4, 7, 5, 2, 2, 15, 10, 15, 15, 15, 15, 15, 15]
+    deps = ["mark", "compound", "pobj", "punct", "appos", "prep", "punct", "pobj", "punct",
+            "punct", "advcl", "dobj", "punct", "punct", "nsubj", "ROOT", "punct", "punct"]
+    pos = ["SCONJ", "PROPN", "PROPN", "PUNCT", "NOUN", "ADP", "PUNCT", "PROPN", "PUNCT",
+           "PUNCT", "VERB", "PRON", "PUNCT", "PUNCT", "NOUN", "VERB", "PUNCT", "PUNCT"]
+    doc = Doc(nlp.vocab, words=words, heads=heads, deps=deps, pos=pos)
+    inside = [-1] * 13 + [0] * 5
+    inside[6:10] = [1] * 4
+    head = _speaker_head(_Hit(doc[10], 10, 11, "put it", "phrase"), inside)
+    assert head is not None and head.text == "Bose"
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker, cue",
+    [
+        # "states" tagged as a plural noun
+        ("“They know she is the only one strong enough to stop them,” the ad states.",
+         "strong enough", "ad", "state"),
+        # "asked" tagged as a participle on "the 51-year-old"
+        ("Lee posted the clip online on Monday. “What if the mayor had singing lessons?” the "
+         "51-year-old asked in the clip’s caption.", "singing lessons", "the 51-year-old",
+         "ask"),
+    ],
+)
+def test_trailing_cue_misread_as_a_noun_or_participle(
+    nlp: Language, text: str, content: str, speaker: str, cue: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2:] == (speaker, cue)
+
+
+def test_a_trailing_proper_name_in_s_is_no_cue(nlp: Language) -> None:
+    text = "“We will win,” the United States."
+    assert all(r[3] is None for r in rows(run(nlp, text)))
+
+
+def test_headline_name_mistagged_but_a_name_elsewhere_speaks(nlp: Language) -> None:
+    text = (
+        "Willibrand on Hillary Releasing Her Speech Transcripts: ‘I Think She Will.’\n\n"
+        "On Friday, Sen. Mary Willibrand (D-NY) said Clinton would release the records soon."
+    )
+    got = [r for r in rows(run(nlp, text)) if "She Will" in r[1]]
+    assert got and got[0][2] == "Willibrand"
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("The list of critics is long, including the former governor Alan Pierce -- ''No "
+         "nominee should be allowed to hide his finances from the voters'' -- and a former "
+         "budget director.", "hide his finances", "Alan Pierce"),
+        ("When Ortiz finally wrapped up — “We will never stop fighting for you!” — the "
+         "confetti rained down on the hall.", "never stop fighting", "Ortiz"),
+    ],
+)
+def test_quotation_set_off_by_dashes_after_its_speaker(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2] == speaker
+
+
+def test_quotation_between_dashes_after_a_thing_has_no_dash_speaker(nlp: Language) -> None:
+    text = "The sign on the door -- “Closed for good” -- surprised the regulars."
+    assert all(r[2] is None for r in rows(run(nlp, text)) if "Closed for good" in r[1])
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("It is the lasting pull of the governor's \"nobody will lose a dime\" promise: many "
+         "of them signed up early.", "nobody will lose a dime", "the governor's"),
+    ],
+)
+def test_quotation_between_a_possessor_and_a_noun_of_saying(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if content in r[1]]
+    assert got and got[0][2] == speaker
+
+
+def test_quoted_modifier_of_a_possessed_noun_of_writing_is_not_the_owners(
+    nlp: Language,
+) -> None:
+    text = "She used the laptop to sort the senator's “work-related” emails from the rest."
+    assert all(r[2] is None for r in rows(run(nlp, text)) if "work-related" in r[1])

@@ -363,6 +363,13 @@ def _speaker_head(
         verb = tok.head.head
     elif tok.dep_ == "conj" and _subject(tok, inside) is None:
         verb = _misplaced_conjunct(tok)
+    if _subject(tok, inside) is None:
+        for m in tok.children:
+            if m.dep_ == "mark" and m.lower_ == "as" and m.i < tok.i:
+                # "As X, a professor, put it, “...”" with X parsed as the object of "As"
+                obj = next((c for c in m.children if c.dep_ == "pobj"), None)
+                if obj is not None and (inside is None or inside[obj.i] < 0) and _can_speak(obj):
+                    return obj
     via_xcomp = False
     for _ in range(6):
         subj = _subject(verb, inside)
@@ -419,15 +426,28 @@ def _speaker_head(
                 continue
             return noun
         nxt = verb.head
-        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in (
-            "by", "in", "while", "after", "before", "without"
-        ):
+        adjunct = verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.lower_ in (
+            "by", "in", "while", "after", "before", "without", "despite", "upon"
+        )
+        if adjunct:
             nxt = verb.head.head  # "responded by affirming that": the responder affirms
         elif verb.dep_ not in ("conj", "advcl", "xcomp") or verb.head is verb:
             break
         # "Mr. Trump was prompted to say", "Silverman was joined on stage and joked": the
-        # subject of the verb climbed to speaks, passive or not
-        via_xcomp = verb.dep_ in ("xcomp", "conj")
+        # subject of the verb climbed to speaks, passive or not ("After saying ..., she was
+        # taken to hospital": she said it)
+        via_xcomp = verb.dep_ in ("xcomp", "conj") or adjunct
+        if adjunct and inside is not None and inside[nxt.i] >= 0:
+            # "After saying ..., she was “whisked off”": the clause the adjunct hangs on is
+            # partly quoted, but its subject outside the quotation said the adjunct's words.
+            # (Of two subjects, "Ryan, despite admitting ..., the victims “need”", the one
+            # the adjunct interrupts.)
+            subj = next((
+                c for c in nxt.children
+                if c.dep_ in ("nsubj", "nsubjpass") and c.i < verb.head.i and inside[c.i] < 0
+            ), None) or _subject(nxt, inside)
+            if subj is not None and _can_speak(subj) and subj.lower_ not in _RELATIVE:
+                return subj
         if inside is not None and inside[nxt.i] >= 0:
             # A participle ("telling the crowd, “...") mis-attached into the quotation:
             # the subject of the clause before it speaks.
@@ -649,6 +669,9 @@ def _left_phrase(tok: Token, inside: list[int]) -> Token | None:
         if t.dep_ in ("pobj", "prep", "compound", "amod", "nmod", "poss") and t.head.i < tok.i:
             t = t.head
             continue
+        if t.dep_ == "conj" and t.pos_ == "NOUN" and t.head.pos_ == "NOUN" and t.head.i < t.i:
+            t = t.head  # "X, the club's president and general manager, suggested"
+            continue
         break
     if t.pos_ in ("NOUN", "PROPN") and t.dep_ in ("appos", "npadvmod", "dep", "nsubj", "ROOT"):
         return t
@@ -731,6 +754,9 @@ class _Article:
         self.hits = _find_hits(doc, self.inside)
         # A relative pronoun speaker ("who") -> the mention it stands for, which names it.
         self.antecedent: dict[tuple[int, int], tuple[int, int]] = {}
+        #: The phrase before a cue the tagger took for a noun or participle, after a
+        #: quotation ("“...,” the ad states."), by the cue's token.
+        self.trailing: dict[int, Token] = {}
         self.hit_at = {h.token.i: h for h in self.hits}
         # dateline_end[i]: for a token of a dateline ("LONDON (Reuters) -"), the index of
         # the first token after it; the parse often makes the city the subject.
@@ -746,6 +772,8 @@ class _Article:
         """``_speaker_head``, moved out of a dateline: in "WASHINGTON (AP) — A spokesman
         for X said" the speaker is the first phrase after the dateline, not the city."""
         head = _speaker_head(hit, self.inside)
+        if head is None:
+            head = self.trailing.get(hit.token.i)
         if head is not None:
             head = _out_of_parentheses(head)
         if head is None or head.i not in self.dateline_end:
@@ -918,6 +946,14 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
     if trailing is not None and not any(h.token.i == trailing.i for h in cands):
         cands.append(_Hit(trailing, trailing.i, trailing.i, trailing.lemma_.lower(), "speech"))
         colon.add(trailing.i)
+    elif trailing is None:
+        found = _trailing_noun_cue(art, q)
+        if found is not None:
+            cue, speaker = found
+            art.trailing[cue.i] = speaker
+            if not any(h.token.i == cue.i for h in cands):
+                cands.append(_Hit(cue, cue.i, cue.i, _cue_lemma(cue), "speech"))
+            colon.add(cue.i)
     # The cues that govern the quotation in the parse, nearest first.
     depth: dict[int, int] = {}
     holders: set[int] = set()  # the quotation's tokens and the words that govern them
@@ -1096,6 +1132,53 @@ def _trailing_verb(art: _Article, q: QuoteSpan) -> Token | None:
         ):
             return None
         return t
+    return None
+
+
+def _cue_lemma(tok: Token) -> str:
+    """The lexicon lemma of a cue word whatever its tag ("states" read as a plural noun)."""
+    lex = cue_lexicon()
+    lemma = tok.lemma_.lower()
+    return lemma if lemma in lex else _stem(tok.lower_, lex)
+
+
+def _trailing_noun_cue(art: _Article, q: QuoteSpan) -> tuple[Token, Token] | None:
+    """(cue, speaker) of a short clause closing a quotation's sentence after ",”", "?”" or
+    "!”" whose verb of saying the tagger read as a plural noun or a participle ("“...,” a
+    voice-over in the ad states.", "“...?” the 43-year-old asked in a caption."): the
+    phrase before the verb says it."""
+    tail = art.text[q.start:q.close_end].rstrip("”\"'’»")
+    if not q.closed or not tail or tail[-1] not in ",!?":
+        return None
+    after = art._tokens(q.close_end, q.close_end + 80)
+    doc = art.doc
+    if not after or art.paragraph_of(doc[after.start].idx) != art.paragraph_of(q.close_end - 1):
+        return None
+    lex = cue_lexicon()
+    for i in range(after.start, min(after.start + 8, len(doc) - 1)):
+        t = doc[i]
+        if art.inside[i] >= 0 or t.is_space or t.is_punct and t.text != "-":
+            return None
+        if t.pos_ in ("VERB", "AUX") and t.tag_ != "VBN":
+            return None  # a verb the tagger saw: _trailing_verb's case
+        if i == after.start or not (
+            t.tag_ == "VBN" or t.tag_ == "NNS" and t.lower_.endswith("s")
+        ) or lex.get(_cue_lemma(t)) not in _SPEECH:
+            continue
+        nxt = doc[i + 1]
+        if not (nxt.text in (".", "!", "?") or nxt.pos_ == "ADP" and nxt.dep_ == "prep"):
+            return None
+        phrase = range(after.start, i)
+        # (the phrase's words hung on the cue read as a noun, "the ad states", leave its last)
+        tops = [
+            doc[j] for j in phrase
+            if doc[j].head.i not in phrase and doc[j].head.i != i or doc[j].head.i == j
+        ] or [doc[i - 1]]
+        if len(tops) != 1 or tops[0].pos_ not in ("NOUN", "PROPN", "PRON", "ADJ"):
+            return None
+        if tail[-1] in "!?" and doc[after.start].is_title and doc[after.start].pos_ != "PROPN":
+            return None  # “Lock her up!” But ...: a new sentence
+        return t, tops[0]
     return None
 
 
@@ -1485,8 +1568,9 @@ def _names_work(art: _Article, q: QuoteSpan, qtoks: range) -> bool:
     return False
 
 
-#: A headline credited to its author in a digest: “Title,” by The Times' Jane Roe.
-_BYLINE = re.compile(r"(?:,[”\"'’]+|[”\"'’]+,)[ ]+by[ ]+[A-Z]")
+#: A headline credited to its author in a digest: “Title,” by The Times' Jane Roe. (A run of
+#: closing marks is matched from its first mark only: linear on a long run.)
+_BYLINE = re.compile(r"(?:,[”\"'’]+|(?<![”\"'’])[”\"'’]+,)[ ]+by[ ]+[A-Z]")
 
 
 def _headline_credit(art: _Article, q: QuoteSpan) -> bool:
@@ -1711,6 +1795,17 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
                        _Hit(doc[dash], dash, dash, "—", "phrase", chars), 0.75, para, quote=q)
             )
             continue
+        aside = _dashed_aside(art, q)
+        if aside is not None:
+            # "the former candidate Mitt Romney -- ''...'' -- and a former commissioner",
+            # "When Trump wrapped up — “...” — the balloons fell": the name, or the subject
+            # of the verb, the quotation is set off after says it.
+            dash, chars, speaker = aside
+            drafts.append(
+                _Draft("direct", q.start, q.end, speaker,
+                       _Hit(doc[dash], dash, dash, "—", "phrase", chars), 0.7, para, quote=q)
+            )
+            continue
         named = _headline_speaker(art, q.open_start)
         if named is not None:
             # "Kasich: ‘We Are Going All the Way’": a headline names its speaker.
@@ -1875,6 +1970,18 @@ def _owned_saying(art: _Article, qtoks: range) -> tuple[Token, Token, tuple[int,
     saying ("her remark that “...”", "his claim that “...”"), else None."""
     doc = art.doc
     lex = cue_lexicon()
+    before, after = qtoks.start - 2, qtoks.stop + 1
+    if before >= 0 and after < len(doc) and doc[before + 1].is_quote and doc[after - 1].is_quote:
+        # "Obama's “if you like your plan, you can keep it” promise": the quotation names
+        # the owner's words the noun stands for.
+        said, mark = doc[after], doc[before]
+        sayer = doc[before - 1] if mark.tag_ == "POS" and before > 0 else mark
+        # (not a noun of writing: her “work-related” emails are no words of hers)
+        if said.pos_ == "NOUN" and lex.get(said.lemma_.lower()) in ("noun", "speech") and (
+            mark.tag_ in ("POS", "PRP$")
+        ) and art.inside[sayer.i] < 0 and _can_speak(sayer):
+            last = doc[qtoks.stop - 1]
+            return said, sayer, (doc[qtoks.start].idx, last.idx + len(last))
     anc = doc[qtoks.start]
     for _ in range(6):
         if anc.head is anc:
@@ -1882,15 +1989,6 @@ def _owned_saying(art: _Article, qtoks: range) -> tuple[Token, Token, tuple[int,
         child, anc = anc, anc.head
         if anc.i in qtoks:
             continue
-        if (
-            anc.pos_ == "NOUN" and lex.get(anc.lemma_.lower()) in _NOUN_CUE_CLASSES
-            and child.dep_ in ("acl", "ccomp", "appos") and child.i > anc.i
-        ):
-            owner = next((c for c in anc.children if c.dep_ == "poss"), None)
-            if owner is None or art.inside[owner.i] >= 0 or not _can_speak(owner):
-                return None
-            span = _trim(art, child.left_edge.i, child.right_edge.i)
-            return (anc, owner, span) if span is not None else None
         if (
             anc.pos_ == "NOUN" and lex.get(anc.lemma_.lower()) in ("noun", "speech")
             and child.dep_ in ("compound", "amod", "nmod") and child.i < anc.i
@@ -1903,6 +2001,20 @@ def _owned_saying(art: _Article, qtoks: range) -> tuple[Token, Token, tuple[int,
             ):
                 return None
             return anc, owner, (doc[qtoks.start].idx, doc[qtoks.start].idx)
+        noun = anc
+        if anc.lemma_ == "be" and child.dep_ == "ccomp" and child.i > anc.i:
+            # "Her answer was that “...”": the subject is the noun of saying, the
+            # predicate its content.
+            noun = next((c for c in anc.children if c.dep_ == "nsubj" and c.i < anc.i), anc)
+        elif child.dep_ not in ("acl", "ccomp", "appos") or child.i < anc.i:
+            continue
+        if noun.pos_ == "NOUN" and lex.get(noun.lemma_.lower()) in _NOUN_CUE_CLASSES:
+            anc = noun
+            owner = next((c for c in anc.children if c.dep_ == "poss"), None)
+            if owner is None or art.inside[owner.i] >= 0 or not _can_speak(owner):
+                return None
+            span = _trim(art, child.left_edge.i, child.right_edge.i)
+            return (anc, owner, span) if span is not None else None
     return None
 
 
@@ -1945,7 +2057,8 @@ def _headline_speaker(art: _Article, pos: int) -> tuple[int, tuple[int, int]] | 
         t = doc[i]
         if t.pos_ == "PROPN" or (t.is_title and t.pos_ in ("NOUN", "ADJ")) or _caps_name(t) or (
             t.text in (".", "-", "’s", "'s") and i > toks.start
-        ):
+        ) or t.is_title and t.text in art.propn_texts:
+            # (a name the article tags as one elsewhere, here read as a verb: "Lee on ...:")
             run_end = i
             continue
         break
@@ -2005,6 +2118,48 @@ def _dash_signature(
     while last > toks.start and doc[last].is_punct:
         last -= 1
     return dash_toks.start, (dash_start, dash_start + len(dash)), (toks.start, last)
+
+
+_ASIDE_DASHES = ("--", "—", "–")
+
+
+def _dashed_aside(
+    art: _Article, q: QuoteSpan
+) -> tuple[int, tuple[int, int], tuple[int, int]] | None:
+    """(dash token, dash characters, speaker range) for a quotation set off between dashes
+    right after a person's name ("Mitt Romney -- ''...'' -- and ...") or after a verb whose
+    subject is one ("When Trump wrapped up — “...” — the balloons ...")."""
+    if not q.closed:
+        return None
+    text = art.text
+    k = q.open_start
+    while k > 0 and text[k - 1] in " \t":
+        k -= 1
+    dash = next((d for d in _ASIDE_DASHES if text.endswith(d, 0, k)), None)
+    after = text[q.close_end:q.close_end + 4].lstrip(" \t")
+    if dash is None or not after.startswith(_ASIDE_DASHES):
+        return None
+    dash_toks = art._tokens(k - len(dash), k)
+    if not dash_toks or dash_toks.start == 0:
+        return None
+    doc = art.doc
+    j = dash_toks.start - 1
+    if art.inside[j] >= 0 or doc[j].sent.start != doc[dash_toks.start].sent.start:
+        return None
+    t = doc[j]
+    if t.dep_ in ("prt", "advmod") and t.head.i < t.i:
+        t = t.head  # "wrapped up"
+    if t.pos_ == "VERB":
+        subj = _subject(t, art.inside)
+        if subj is None or not (subj.pos_ in ("PROPN", "PRON") or subj.ent_type_ == "PERSON"):
+            return None
+        t = subj
+    while t.dep_ == "compound" and t.head.i > t.i and t.head.i <= j:
+        t = t.head
+    if t.ent_type_ != "PERSON" and t.pos_ != "PRON" or t.lower_ in _RELATIVE:
+        return None
+    start = k - len(dash)
+    return dash_toks.start, (start, k), _mention(t)
 
 
 #: Capitalised labels before a colon that name no speaker ("BREAKING:", "UPDATE:", "Q:").
