@@ -17,9 +17,10 @@ prediction has no speaker either).
 speaker's canonical name shares a content word with the gold Source, or with the name our
 resolver gives the gold Source mention: the same speaker named by another mention (gold "he"
 where we give "Mr. Sanders", gold "Clinton" where we give "she" -> Hillary Clinton).
-"quoted": gold attributions whose Content holds a double quotation mark (or opens with a
-single one; NYT texts write a double mark as two apostrophes), against predictions that are
-direct or partial quotations; "all": everything.
+"quoted": gold attributions whose Content holds quotation marks: a double mark (NYT texts
+write it as two apostrophes) or a pair of single ones around words (‘Mocking’, 'a disgrace'),
+never an apostrophe alone (leaders’, don't, ’90s); against predictions that are direct or
+partial quotations; "all": everything.
 """
 
 from __future__ import annotations
@@ -45,6 +46,12 @@ from schemas.models import Attribution, Document, Sentence  # noqa: E402
 
 Spans = tuple[tuple[int, int], ...]
 _QUOTE_MARK = re.compile("[“”\"]|''|``")
+#: A single-quoted stretch: an opening mark at a word start, a closing one at a word end
+#: ("Trump Was ‘Mocking’ Clinton Camp", "called it 'a disgrace'"); an apostrophe alone
+#: ("leaders’", "don't", "’90s") is none.
+_SINGLE_QUOTED = re.compile(
+    r"(?:^|(?<=[\s(\[—–-]))[‘'][^\s'‘’](?:[^'‘’]|[’'](?=[A-Za-z]))*?[’'](?![A-Za-z])"
+)
 _STOP = frozenset(
     "a an the of to in on at for and or mr mr. mrs mrs. ms ms. his her their its 's ’s".split()
 )
@@ -127,7 +134,7 @@ def read_ann(path: Path, text: str) -> list[Gold]:
             continue
         source = mentions.get(rel.get("Source", ""))
         ctext = "".join(text[a:b] for a, b in content[1])
-        quoted = bool(_QUOTE_MARK.search(ctext)) or ctext.lstrip()[:1] in ("‘", "'")
+        quoted = bool(_QUOTE_MARK.search(ctext) or _SINGLE_QUOTED.search(ctext))
         gold.append(Gold(content[1], source[1] if source else (), quoted))
     return gold
 

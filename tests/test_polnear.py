@@ -61,3 +61,34 @@ def test_beats_textacy(dev_report: object) -> None:
     for subset in ("quoted", "all"):
         ours, textacy = scores[("ours", subset)], scores[("textacy", subset)]
         assert ours.figures()["f1"] > textacy.figures()["f1"]
+
+
+@pytest.mark.parametrize(
+    "content, quoted",
+    [
+        ("the talks were “candid”", True),
+        ("''We will win,''", True),
+        ("Trump Was ‘Mocking’ Clinton Camp", True),
+        ("‘It’s in Their Heads.’", True),
+        ("called the plan 'a disgrace'", True),
+        ("the leaders’ summit went well", False),
+        ("he didn't say so in the ’90s", False),
+        ("the Clintons' friends and the Bushes' allies", False),
+    ],
+)
+def test_quoted_means_quotation_marks_not_apostrophes(content: str, quoted: bool) -> None:
+    """The "quoted" subset: single quotation marks count, an apostrophe does not."""
+    ev = _eval_module()
+    text = f"Headline.\n\n{content}\n"
+    start = text.index(content)
+    ann = (
+        f"T1\tContent {start} {start + len(content)}\t{content}\n"
+        "T2\tAttribution 0 8\tHeadline\nE1\tAttribution:T2 Content:T1\n"
+    )
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "a.ann"
+        path.write_text(ann, encoding="utf-8")
+        gold = ev.read_ann(path, text)
+    assert [g.quoted for g in gold] == [quoted]
