@@ -1211,3 +1211,29 @@ def test_quoted_modifier_of_a_possessed_noun_of_writing_is_not_the_owners(
 ) -> None:
     text = "She used the laptop to sort the senator's “work-related” emails from the rest."
     assert all(r[2] is None for r in rows(run(nlp, text)) if "work-related" in r[1])
+
+
+# --- A quotation inside the phrase naming the speaker ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, term",
+    [
+        ("Ramirez, the self-styled “candidate of the people,” thanked the mayor for the park.",
+         "candidate of the people"),
+        ("Dozens of the so-called “reformers” told reporters the vote was rigged.",
+         "reformers"),
+    ],
+)
+def test_quotation_in_the_speakers_own_phrase_is_not_said(
+    nlp: Language, text: str, term: str
+) -> None:
+    assert not [r for r in rows(run(nlp, text)) if r[1].strip("“”\"") == term]
+
+
+def test_quotation_in_a_relative_clause_of_the_speaker_is_still_attributed(
+    nlp: Language,
+) -> None:
+    text = ("Ortiz, who once called the plan “a reckless gamble that will bankrupt the city,” "
+            "said on Monday that he would vote against it.")
+    assert [r for r in rows(run(nlp, text)) if "reckless gamble" in r[1]]

@@ -1729,6 +1729,10 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
             )
             if speaker is not None and art.inside[speaker[0]] >= 0:
                 speaker = None
+            if spk is not None and _in_speaker_phrase(spk, hit, qtoks):
+                # "Washington, star of television's “Scandal,” thanked ...": the quotation
+                # is part of the phrase naming the speaker, not what the speaker says.
+                continue
             embedded = _embedded(art, q, hit)
             if (embedded or gap > 0) and _title_case(doc, qtoks) and not (
                 speaker is not None and _named_by(hit, qtoks)
@@ -1898,6 +1902,23 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
 #: What may close a quotation after the partial quote around it ends: “... “real solutions.”
 _CLOSING = ".,;:!?”’\"' "
 _SAME_SPEAKER_PRONOUNS = frozenset("he she they it we i who".split())
+
+
+def _in_speaker_phrase(spk: Token, hit: _Hit, qtoks: range) -> bool:
+    """Whether a quotation lies within the phrase of its speaker (an appositive or a
+    modifier of the subject) that ends before the cue, the speaker's head outside it."""
+    hi = spk.right_edge.i
+    if not (hi < hit.first and spk.i < qtoks.start and qtoks.stop - 1 <= hi):
+        return False
+    # ... but not in a clause of its own ("Beck, who has called him “a sociopath,”")
+    tok = spk.doc[qtoks.start]
+    while tok.i in qtoks and tok.head.i != tok.i:
+        tok = tok.head
+    while tok.i != spk.i:
+        if tok.pos_ in ("VERB", "AUX") or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return True
 
 
 def _drop_nested(art: _Article, drafts: list[_Draft]) -> list[_Draft]:
