@@ -1211,3 +1211,29 @@ def test_quoted_modifier_of_a_possessed_noun_of_writing_is_not_the_owners(
 ) -> None:
     text = "She used the laptop to sort the senator's “work-related” emails from the rest."
     assert all(r[2] is None for r in rows(run(nlp, text)) if "work-related" in r[1])
+
+
+# --- A reported clause runs to its quotation's closing mark (rec3) ---
+
+
+@pytest.mark.parametrize(
+    "text, end",
+    [
+        # '.”' hangs on the main verb, so the object clause stopped inside the quotation
+        ("The mayor noted the flood, her support for the firefighters and her work to bring "
+         "jobs from “Springfield to Shelbyville.”", "Shelbyville.”"),
+    ],
+)
+def test_a_reported_clause_runs_to_the_closing_mark_of_its_quotation(
+    nlp: Language, text: str, end: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if end[:5] in r[1]]
+    assert got and got[0][0] == "partial" and got[0][1].endswith(end)
+
+
+def test_a_reported_clause_does_not_run_across_a_dash_into_a_quotation(nlp: Language) -> None:
+    text = (
+        "Yet, as Ms. Grant observed, in the first months of a new government -- when she "
+        "would not be worried about the next vote -- ''which taxes would you cut?''"
+    )
+    assert not any(r[1].endswith("cut?''") and "vote" in r[1] for r in rows(run(nlp, text)))
