@@ -1237,3 +1237,13 @@ def test_a_reported_clause_does_not_run_across_a_dash_into_a_quotation(nlp: Lang
         "would not be worried about the next vote -- ''which taxes would you cut?''"
     )
     assert not any(r[1].endswith("cut?''") and "vote" in r[1] for r in rows(run(nlp, text)))
+
+
+def test_colon_introduction_when_the_root_sits_inside_the_quotation(nlp: Language) -> None:
+    # the parse makes the quotation's verb the sentence root and "went" its clausal child
+    text = (
+        "“We will hold this seat,” Mr. Hale said on Monday. In a radio interview later that "
+        "day, Mr. Hale went even further: “If she loses here, it’s the end of her campaign.”"
+    )
+    got = [r for r in rows(run(nlp, text)) if "If she loses" in r[1]]
+    assert got and got[0][2] == "Mr. Hale" and got[0][3] == "go"

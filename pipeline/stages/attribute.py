@@ -922,6 +922,17 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
             # "17-year-old Jared Potts echoed:": the verb of a colon-ending sentence
             # introduces the quotation even when the lexicon lacks it.
             root = doc[prev.stop - 1].sent.root if prev.stop > prev.start else None
+            if root is not None and art.inside[root.i] >= 0:
+                # "Trump went even further: “If he loses, it’s over.”", parsed with the root
+                # inside the quotation: the verb the colon hangs on introduces it.
+                # (Not across a dash: "POLLS GOT IT RIGHT - Carl Bialik: “...”" is a label.)
+                mark = art._tokens(k, k + 1)
+                root = doc[mark.start].head if mark else None
+                if root is not None and (
+                    art.inside[root.i] >= 0
+                    or any(t.text in ("-", *_ASIDE_DASHES) for t in doc[root.i : mark.start])
+                ):
+                    root = None
             if root is not None and root.pos_ == "VERB" and _subject(root, art.inside):
                 hit = _Hit(root, root.i, root.i, root.lemma_.lower(), "speech")
                 colon.add(root.i)
