@@ -1237,3 +1237,39 @@ def test_quotation_in_a_relative_clause_of_the_speaker_is_still_attributed(
     text = ("Ortiz, who once called the plan “a reckless gamble that will bankrupt the city,” "
             "said on Monday that he would vote against it.")
     assert [r for r in rows(run(nlp, text)) if "reckless gamble" in r[1]]
+
+
+# --- A reported clause runs to its quotation's closing mark (rec3) ---
+
+
+@pytest.mark.parametrize(
+    "text, end",
+    [
+        # '.”' hangs on the main verb, so the object clause stopped inside the quotation
+        ("The mayor noted the flood, her support for the firefighters and her work to bring "
+         "jobs from “Springfield to Shelbyville.”", "Shelbyville.”"),
+    ],
+)
+def test_a_reported_clause_runs_to_the_closing_mark_of_its_quotation(
+    nlp: Language, text: str, end: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if end[:5] in r[1]]
+    assert got and got[0][0] == "partial" and got[0][1].endswith(end)
+
+
+def test_a_reported_clause_does_not_run_across_a_dash_into_a_quotation(nlp: Language) -> None:
+    text = (
+        "Yet, as Ms. Grant observed, in the first months of a new government -- when she "
+        "would not be worried about the next vote -- ''which taxes would you cut?''"
+    )
+    assert not any(r[1].endswith("cut?''") and "vote" in r[1] for r in rows(run(nlp, text)))
+
+
+def test_colon_introduction_when_the_root_sits_inside_the_quotation(nlp: Language) -> None:
+    # the parse makes the quotation's verb the sentence root and "went" its clausal child
+    text = (
+        "“We will hold this seat,” Mr. Hale said on Monday. In a radio interview later that "
+        "day, Mr. Hale went even further: “If she loses here, it’s the end of her campaign.”"
+    )
+    got = [r for r in rows(run(nlp, text)) if "If she loses" in r[1]]
+    assert got and got[0][2] == "Mr. Hale" and got[0][3] == "go"

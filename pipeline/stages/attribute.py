@@ -922,6 +922,17 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
             # "17-year-old Jared Potts echoed:": the verb of a colon-ending sentence
             # introduces the quotation even when the lexicon lacks it.
             root = doc[prev.stop - 1].sent.root if prev.stop > prev.start else None
+            if root is not None and art.inside[root.i] >= 0:
+                # "Trump went even further: “If he loses, it’s over.”", parsed with the root
+                # inside the quotation: the verb the colon hangs on introduces it.
+                # (Not across a dash: "POLLS GOT IT RIGHT - Carl Bialik: “...”" is a label.)
+                mark = art._tokens(k, k + 1)
+                root = doc[mark.start].head if mark else None
+                if root is not None and (
+                    art.inside[root.i] >= 0
+                    or any(t.text in ("-", *_ASIDE_DASHES) for t in doc[root.i : mark.start])
+                ):
+                    root = None
             if root is not None and root.pos_ == "VERB" and _subject(root, art.inside):
                 hit = _Hit(root, root.i, root.i, root.lemma_.lower(), "speech")
                 colon.add(root.i)
@@ -1645,6 +1656,22 @@ def _trim(art: _Article, first: int, last: int) -> tuple[int, int] | None:
     return doc[first].idx, doc[last].idx + len(doc[last])
 
 
+def _close_quote(art: _Article, start: int, end: int) -> tuple[int, int]:
+    """A reported clause that stops inside a quotation before its closing punctuation and
+    mark ('said the report “wasn’t good.”', parsed with '.”' on the main verb) runs to the
+    closing mark: the quotation is part of what was reported. Not across a dash ("when he
+    would not worry -- “what would you pick?”"): a quotation set off by one stands apart."""
+    text = art.text
+    for q in art.quotes:
+        close = q.close_end if q.closed else q.end
+        if (
+            start <= q.start < end < q.end and not text[end:close].strip(_CLOSING)
+            and not any(d in text[start:q.open_start] for d in _ASIDE_DASHES)
+        ):
+            return start, close
+    return start, end
+
+
 def _remainder(art: _Article, sent: range, drop: set[int]) -> tuple[int, int] | None:
     """Longest run of the sentence's tokens outside ``drop``, trimmed (for "according to")."""
     best: tuple[int, int] | None = None
@@ -1843,7 +1870,7 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
         rng = _indirect_content(art, hit)
         if rng is None:
             continue
-        start, end = rng
+        start, end = _close_quote(art, *rng)
         if end - start < 8:
             continue
         if any(_overlap(start, end, a, b) > 0.5 * min(end - start, b - a) for a, b in quote_ranges):
