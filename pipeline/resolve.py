@@ -373,11 +373,12 @@ def _clean_end(doc: Doc | list[Token], start: int, end: int) -> int:
 class EntityResolver:
     """Resolve speaker mentions of one article to canonical names."""
 
-    def __init__(self, document: Document, doc: Doc) -> None:
+    def __init__(self, document: Document, doc: Doc, toks: list[Token] | None = None) -> None:
         self.document = document
         self.doc = doc
         # spaCy makes a new Token object on every doc[i]; the hot loops index this list
-        self.toks: list[Token] = list(doc)
+        # (``toks``: the caller's list of the doc's tokens, when it has one)
+        self.toks: list[Token] = list(doc) if toks is None else toks
         self.lex = lexicon()
         self.entities: list[_Entity] = []
         self._by_head: dict[int, tuple[_Entity, _Mention]] = {}
@@ -405,7 +406,7 @@ class EntityResolver:
                 for t in range(sent.start, sent.end):
                     self._sent[t] = i
         inside = False
-        for tok in self.doc:
+        for tok in self.toks:
             text = tok.text
             if (tok.is_space and "\n" in text) or "\n" in tok.whitespace_:
                 inside = False  # a quote never runs past a paragraph without a new mark
@@ -501,7 +502,7 @@ class EntityResolver:
             if chunk.root.i in person_tokens:
                 continue  # the name itself; "Trump's campaign" is still a chunk of its own
             candidates.append((chunk.start, chunk.end, chunk.root.i, "chunk"))
-        for tok in self.doc:
+        for tok in self.toks:
             # "his", "her", "its", "their" keep their antecedent salient and tell its gender
             if tok.tag_ == "PRP$" and tok.lower_ in _PRONOUNS:
                 candidates.append((tok.i, tok.i + 1, tok.i, "chunk"))
@@ -533,20 +534,20 @@ class EntityResolver:
             if what == "name":
                 self._add_person(start, end, head)
                 continue
-            root = self.doc[head]
+            root = self.toks[head]
             # the tagger sometimes calls a surname a NOUN ("Price said"): capitals decide
             if root.text[:1].isupper() and _norm(root.text) in self._names and (
                 outlet_entry(root.text) is None
             ):
                 # a known surname the NER labelled otherwise ("Denisov" as ORG)
                 first = head
-                while first > start and self.doc[first - 1].pos_ == "PROPN" and (
-                    self.doc[first - 1].ent_type_ not in _ORG_LABELS
+                while first > start and self.toks[first - 1].pos_ == "PROPN" and (
+                    self.toks[first - 1].ent_type_ not in _ORG_LABELS
                 ):
                     first -= 1
                 self._add_person(first, head + 1, head)
                 continue
-            self._add_chunk(self.doc[start:end])
+            self._add_chunk(self.doc[start:end], root)
 
     def _person_span(self, start: int, end: int) -> tuple[int, int, int] | None:
         """A PERSON entity span without titles, possessive or punctuation: (start, end, head)."""
@@ -822,8 +823,9 @@ class EntityResolver:
 
     # ---- noun chunks: organisations, outlets, anonymous people, descriptions, pronouns
 
-    def _add_chunk(self, chunk: Span) -> None:
-        root = chunk.root
+    def _add_chunk(self, chunk: Span, root: Token | None = None) -> None:
+        """Add a noun phrase (``root``: its head, when the caller knows it)."""
+        root = chunk.root if root is None else root
         low = root.lower_
         if root.pos_ == "PRON":
             if low in _FIRST_PERSON:
@@ -835,7 +837,7 @@ class EntityResolver:
             return
         if self._attached_to_person(root):
             return
-        kind, name, head_word, plural = self._classify(chunk)
+        kind, name, head_word, plural = self._classify(chunk, root)
         if kind == "unknown":
             return
         if kind in ("organization", "outlet") and name is not None:
@@ -910,14 +912,17 @@ class EntityResolver:
             c.dep_ in ("det", "poss", "nummod") for c in root.children
         )
 
-    def _classify(self, span: Span) -> tuple[SpeakerKind, str | None, str, bool]:
-        """(kind, name, head word, plural) of a non-pronoun noun phrase."""
-        root = span.root
+    def _classify(
+        self, span: Span, root: Token | None = None
+    ) -> tuple[SpeakerKind, str | None, str, bool]:
+        """(kind, name, head word, plural) of a non-pronoun noun phrase (``root``: its head)."""
+        root = span.root if root is None else root
         lemma = _norm(root.lemma_)
         plural = root.tag_ in ("NNS", "NNPS")
         end = _clean_end(self.doc, span.start, root.i + 1)
         start = span.start
-        while start < end - 1 and self.doc[start].lower_ in _DROP_LEFT:
+        toks = self.toks
+        while start < end - 1 and toks[start].lower_ in _DROP_LEFT:
             start += 1
         text = self.doc[start:end].text
         # outlets: the gazetteer's name (asked for proper names only: "people" is not People
@@ -931,8 +936,9 @@ class EntityResolver:
         if entry is not None:
             kind: SpeakerKind = "outlet" if entry[1] in _NEWS_KINDS else "organization"
             return kind, entry[0], lemma, plural
-        propn = [t for t in self.doc[start:end] if t.pos_ == "PROPN"]
-        cue = [t for t in self.doc[start:end] if _norm(t.lemma_) in self.lex.outlet_heads]
+        words = toks[start:end]
+        propn = [t for t in words if t.pos_ == "PROPN"]
+        cue = [t for t in words if _norm(t.lemma_) in self.lex.outlet_heads]
         if cue and propn and propn[-1].i > cue[0].i:
             # "state broadcaster CCTV": the name after the descriptor
             first = max(cue[-1].i + 1, propn[0].i)

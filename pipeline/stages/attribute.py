@@ -35,6 +35,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+import numpy
+from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 
 from pipeline.quotemarks import QuoteSpan, find_quotes
@@ -165,6 +167,13 @@ def cue_lexicon() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def _phrasal_heads() -> frozenset[str]:
+    """First words of the lexicon's phrasal cues ("shoot" of "shoot back", "put" of "put
+    it"): a verb outside the lexicon is worth a look for its particle only when it is one."""
+    return frozenset(cue.split()[0] for cue in cue_lexicon() if " " in cue)
+
+
+@lru_cache(maxsize=1)
 def _outlet_lookup() -> Callable[[str], bool] | None:
     """``pipeline.outlets.gazetteer()`` when it exists; None selects the word-list fallback."""
     try:
@@ -204,12 +213,13 @@ def _negated(tok: Token, inside: list[int]) -> bool:
     )
 
 
-def _find_hits(doc: Doc, inside: list[int]) -> list[_Hit]:
-    """Every cue occurrence outside quotations."""
+def _find_hits(doc: Doc, inside: list[int], toks: list[Token] | None = None) -> list[_Hit]:
+    """Every cue occurrence outside quotations (``toks``: the doc's tokens, when at hand)."""
     lex = cue_lexicon()
+    phrasal = _phrasal_heads()
     hits: list[_Hit] = []
     n = len(doc)
-    for tok in doc:
+    for tok in doc if toks is None else toks:
         if inside[tok.i] >= 0:
             continue
         low = tok.lower_
@@ -226,7 +236,9 @@ def _find_hits(doc: Doc, inside: list[int]) -> list[_Hit]:
             lemma = _stem(low, lex)
         else:
             continue
-        if lemma not in lex and not _negated(tok, inside):
+        if lemma not in lex and (lemma not in phrasal or _negated(tok, inside)):
+            continue
+        if lemma not in lex:
             # Phrasal cues: "as X put it", "“...,” Trump went on" (not "went on to say": the
             # cue there is "say"), "Rubio fired back:".
             part = next((c for c in tok.children if inside[c.i] < 0 and (
@@ -274,6 +286,11 @@ def _find_hits(doc: Doc, inside: list[int]) -> list[_Hit]:
 
 def _beside_mark(doc: Doc, tok: Token, inside: list[int]) -> bool:
     """True when ``tok`` stands right before an opening mark or right after a closing one."""
+    i, n = tok.i, len(inside)
+    if not (i + 1 < n and inside[i + 1] >= 0 or i + 2 < n and inside[i + 2] >= 0 or (
+        i > 0 and inside[i - 1] >= 0
+    )):
+        return False  # (no quotation within reach: no Token built for the look)
     nxt = tok.i + 1
     if nxt < len(doc) and doc[nxt].text in (":", ","):
         nxt += 1
@@ -742,7 +759,10 @@ class _Article:
         self.paragraphs = paras
         self.para_starts = [p[0] for p in paras]
         self.quotes = find_quotes(self.text, paras)
-        self.tok_starts = [t.idx for t in doc]
+        # spaCy builds a new Token on every doc[i] and every pass over the doc: one list,
+        # shared with the resolver
+        self.toks: list[Token] = list(doc)
+        self.tok_starts: list[int] = doc.to_array("IDX").tolist()
         # inside[i]: the quotation whose marks enclose token i, else -1.
         self.inside = [-1] * len(doc)
         for qi, q in enumerate(self.quotes):
@@ -750,8 +770,13 @@ class _Article:
                 self.inside[i] = qi
         # words the article tags as proper nouns somewhere ("Trump" in a headline "Trump:"
         # tagged a common noun is a name all the same)
-        self.propn_texts = {t.text for t in doc if t.pos_ == "PROPN"}
-        self.hits = _find_hits(doc, self.inside)
+        # head_of[i]: the index of token i's head (walks over it build no Token objects)
+        rel = doc.to_array("HEAD").astype("int64")
+        self.head_of: list[int] = (rel + numpy.arange(len(doc), dtype="int64")).tolist()
+        pos, orth = doc.to_array("POS"), doc.to_array("ORTH")
+        strings = doc.vocab.strings
+        self.propn_texts = {strings[int(o)] for o in set(orth[pos == PROPN].tolist())}
+        self.hits = _find_hits(doc, self.inside, self.toks)
         # A relative pronoun speaker ("who") -> the mention it stands for, which names it.
         self.antecedent: dict[tuple[int, int], tuple[int, int]] = {}
         #: The phrase before a cue the tagger took for a noun or participle, after a
@@ -968,16 +993,17 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
     # The cues that govern the quotation in the parse, nearest first.
     depth: dict[int, int] = {}
     holders: set[int] = set()  # the quotation's tokens and the words that govern them
+    head_of, hit_at = art.head_of, art.hit_at
     for t in qtoks:
-        anc, d = doc[t], 0
+        a, d = t, 0
         holders.add(t)
-        while anc.head is not anc and d < 8:
-            anc, d = anc.head, d + 1
-            if anc.i in qtoks:
+        while head_of[a] != a and d < 8:
+            a, d = head_of[a], d + 1
+            if a in qtoks:
                 continue
-            holders.add(anc.i)
-            if anc.i in art.hit_at and (anc.i not in depth or depth[anc.i] > d):
-                depth[anc.i] = d
+            holders.add(a)
+            if a in hit_at and (a not in depth or depth[a] > d):
+                depth[a] = d
     verb = _as_naming(doc, qtoks)
     if verb is not None and verb.i not in art.hit_at and art.inside[verb.i] < 0:
         # "Merkel heralded the deal as a “breakthrough”", "he went after Trump as a “...”":
@@ -2399,7 +2425,7 @@ def _in_description(d: _Draft) -> bool:
 
 
 def _records(art: _Article, drafts: list[_Draft], text: str) -> list[Attribution]:
-    resolver = EntityResolver(art.document, art.doc)
+    resolver = EntityResolver(art.document, art.doc, art.toks)
     out: list[Attribution] = []
     seen: set[tuple[int, int]] = set()
     cache: dict[tuple[int, int], Resolution] = {}
