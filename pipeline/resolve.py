@@ -37,8 +37,12 @@ Decisions (documented here because they shape the output):
   descriptor as its name, determiners dropped. An unnamed spokesperson is a person, not
   their organisation, so it is anonymous rather than "organization". A later definite
   description with the same head noun ("the official") corefers with it; a different role
-  noun does not. A description with "former", "incoming", another number than two, or
-  "counterpart" starts someone new.
+  noun does not. A description with another number than two, or "counterpart" starts
+  someone new; so does one with "former", "incoming", "next" ... (another time than the
+  present office), unless the article states a person in that same time, before or after:
+  "President-elect X", "former President X", "X, the incoming premier", "the incoming
+  administration of X" (pipeline/data/resolve_tenure.txt). "The incoming president" is
+  then that person, never the one in office.
 - A first-person "I" outside quotation marks is the author: the document's byline when it
   has one, else unknown. A quoted "I"/"we" is left to the quote's speaker (not known here).
 - Organisations (ORG/GPE/NORP entities and descriptions headed by "ministry", "campaign"
@@ -172,6 +176,8 @@ class Lexicon:
     outlet_heads: frozenset[str]
     nationality: dict[str, str]
     first_names: dict[str, str]
+    time_marks: dict[str, str]  # "incoming" -> "incoming", "ex" -> "former"
+    office_nouns: frozenset[str]  # "administration": its holder leads
 
     def is_title(self, term: str) -> bool:
         """Whether a normalised term is a title or honorific."""
@@ -221,6 +227,8 @@ def lexicon() -> Lexicon:
     names = _sections("resolve_first_names.txt")
     first: dict[str, str] = {n: "m" for n in names.get("m", set())}
     first.update({n: "f" for n in names.get("f", set())})
+    tenure = _sections("resolve_tenure.txt")
+    marks = {w: time for time in ("incoming", "outgoing", "former") for w in tenure.get(time, ())}
     return Lexicon(
         titles=frozenset(titles),
         honorifics=frozenset(honorifics),
@@ -233,6 +241,8 @@ def lexicon() -> Lexicon:
         outlet_heads=frozenset(outlets.get("head", set())),
         nationality=nationality,
         first_names=first,
+        time_marks=marks,
+        office_nouns=frozenset(tenure.get("office", set())),
     )
 
 
@@ -296,6 +306,8 @@ class _Entity:
     plural: bool = False
     head: str = ""  # head noun of a descriptor (anonymous, organisations)
     roles: set[str] = field(default_factory=set)
+    # roles stated with a time: ("incoming", "president") of "President-elect Jane Roe"
+    tenures: set[tuple[str, str]] = field(default_factory=set)
     nations: set[str] = field(default_factory=set)  # demonym keys ("Chinese")
     affiliations: set[str] = field(default_factory=set)  # other organisations named
     mentions: list[_Mention] = field(default_factory=list)
@@ -757,6 +769,17 @@ class EntityResolver:
             h = root.head
             if h.ent_type_ != "PERSON":
                 self._describe(ent, h.left_edge.i, h.i + 1, h)
+        # "the incoming administration of X", "X's new government": X leads, in that time
+        office = root.head
+        if root.dep_ == "pobj" and office.lower_ == "of":
+            office = office.head
+        elif root.dep_ not in ("poss", "compound"):
+            return
+        if _norm(office.lemma_) in self.lex.office_nouns:
+            for c in office.children:
+                time = self.lex.time_marks.get(_norm(c.text))
+                if time is not None and c.dep_ == "amod":
+                    ent.tenures.add((time, "leader"))
 
     def _describe(self, ent: _Entity, start: int, end: int, anchor: Token) -> None:
         """Add roles (titles, role nouns) and nationalities found in ``doc[start:end]``."""
@@ -769,6 +792,7 @@ class EntityResolver:
                 if term not in self.lex.honorifics:
                     ent.roles.add(term)
                     ent.roles.add(_head_word(term))
+                    self._tenure(ent, term, i, stop, start)
                 g = self.lex.title_gender.get(term)
                 if g and ent.gender is None:
                     ent.gender = g
@@ -780,6 +804,27 @@ class EntityResolver:
                 ent.roles.add(lemma)  # "his Russian counterpart" says nothing of the office
             i += 1
         self._origins(start, end, anchor, ent.nations, ent.affiliations)
+
+    def _tenure(self, ent: _Entity, term: str, i: int, stop: int, start: int) -> None:
+        """Note the time a title ``doc[i:stop]`` is stated in: "former U.S. President X",
+        "X, the incoming premier", "President-elect X", "Governor-elect X"."""
+        doc = self.doc
+        words = term.split()
+        time = self.lex.time_marks.get(words[0]) if len(words) > 1 else None
+        if time is not None:
+            term = " ".join(words[1:])  # the title "former president"
+        elif term.endswith("-elect"):
+            time, term = "incoming", term.removesuffix("-elect")
+        elif stop + 1 < len(doc) and doc[stop].text == "-" and doc[stop + 1].lower_ == "elect":
+            time = "incoming"
+        else:
+            j = i - 1
+            while j >= start and self._nation(doc[j].text) is not None:
+                j -= 1
+            time = self.lex.time_marks.get(_norm(doc[j].text)) if j >= start else None
+        if time is not None:
+            ent.tenures.add((time, term))
+            ent.tenures.add((time, _head_word(term)))
 
     def _origins(
         self, start: int, end: int, anchor: Token, nations: set[str], affiliations: set[str]
@@ -1257,9 +1302,27 @@ class EntityResolver:
         tok = self.doc[pos]
         if ent.plural or tok.lemma_.lower() == "counterpart":
             return None
+        time: str | None = None
         for c in tok.children:
-            if c.lower_ in _INDEFINITE or _norm(c.text) in _OTHER_TIME or c.like_num:
-                return None  # "a Chinese diplomat", "the incoming president": someone new
+            if c.lower_ in _INDEFINITE or c.like_num:
+                return None  # "a Chinese diplomat": someone new
+            if _norm(c.text) in _OTHER_TIME:
+                time = self.lex.time_marks.get(_norm(c.text))
+                if time is None or c.dep_ != "amod":
+                    return None  # "the late president", "his predecessor"
+        roles = set(ent.roles)
+        words = _norm(ent.name or "").split()
+        for k in range(len(words)):  # "incoming prime minister": the title "prime minister"
+            if self.lex.is_title(" ".join(words[k:])):
+                roles.add(" ".join(words[k:]))
+        if any(r.endswith("-elect") for r in roles):
+            time, roles = "incoming", {r.removesuffix("-elect") for r in roles}
+        if time is not None:
+            # "the incoming president": not the one in office, but whoever the article states
+            # in that time ("President-elect X", "the incoming administration of X")
+            stated = self._tenure_person(ent, time, roles, pos)
+            self._late[id(ent)] = stated
+            return stated
         groups = self.lex.groups(ent.roles)
         here = self._sent[pos]
         best: _Entity | None = None
@@ -1291,6 +1354,37 @@ class EntityResolver:
         self._late[id(ent)] = best
         if self._building and best is not None and best_key[1] >= 2:
             best.nations |= ent.nations  # an exact role: its nationality is the person's
+        return best
+
+    def _tenure_person(
+        self, ent: _Entity, time: str, roles: set[str], pos: int
+    ) -> _Entity | None:
+        """The person stated in ``time`` with a role of ``roles``, nearest either side.
+
+        An exact role beats a synonym; a synonym ("the incoming president" for the leader of
+        "the incoming administration of X") needs no nationality against it.
+        """
+        groups = self.lex.groups(roles)
+        here = self._sent[pos]
+        best: _Entity | None = None
+        best_key: tuple[float, int] = (0.0, 0)
+        for cand in self.entities:
+            if cand.kind != "person" or cand.plural or not cand.tenures:
+                continue
+            if ent.nations and cand.nations and not ent.nations & cand.nations:
+                continue
+            stated = {r for t, r in cand.tenures if t == time}
+            if not stated:
+                continue
+            if roles & stated:
+                quality = 2.0
+            elif groups & self.lex.groups(stated) and not ent.nations - cand.nations:
+                quality = 1.0
+            else:
+                continue
+            d = min(abs(m.sent - here) for m in cand.mentions)
+            if d <= 10 and (quality, -d) > best_key:
+                best, best_key = cand, (quality, -d)
         return best
 
     def _group(self, span: Span) -> Resolution | None:

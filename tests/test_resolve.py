@@ -412,3 +412,60 @@ def _resolver(nlp: Language) -> EntityResolver:
     if id(nlp) not in _CACHE:
         _CACHE[id(nlp)] = EntityResolver(document_from_text("t", ARTICLE), nlp(ARTICLE))
     return _CACHE[id(nlp)]
+
+
+# ---- descriptions in another time than the present office ("the incoming president")
+# They are not the person in office, but the one the article states in that same time,
+# before or after: "President-elect X", "former President X", "X, the incoming premier",
+# "the incoming administration of X". Nobody so stated: the description stays anonymous.
+TENURE_CASES = [
+    pytest.param(
+        "In Brazil, the incoming president says she will cut fuel taxes.\n\n"
+        "Markets rose on Monday. Investors expect the incoming administration of Helen "
+        "Marsh to keep spending low.",
+        "the incoming president", "Helen Marsh", "person", "coreference",
+        id="incoming-administration-of-named-later",
+    ),
+    pytest.param(
+        "The incoming governor says she will cut property taxes.\n\n"
+        "Legislators met Governor-elect Dana Whitfield on Tuesday.",
+        "The incoming governor", "Dana Whitfield", "person", "coreference",
+        id="governor-elect-named-later",
+    ),
+    pytest.param(
+        "Former President Tom Hargrove spoke at the rally. President Alan Pike was in Ohio.\n\n"
+        "The former president said the economy was weak.",
+        "The former president", "Tom Hargrove", "person", "coreference",
+        id="former-not-the-one-in-office",
+    ),
+    pytest.param(
+        "President Alan Pike toured a steel plant in Ohio.\n\n"
+        "The incoming president says he will raise tariffs.",
+        "The incoming president", "incoming president", "anonymous", "mention",
+        id="incoming-not-the-one-in-office",
+    ),
+    pytest.param(
+        "President Alan Pike met Carla Venn in Ohio.\n\n"
+        "The new president said she would act.",
+        "The new president", "new president", "anonymous", "mention",
+        id="no-one-stated-new",
+    ),
+    pytest.param(
+        "Finance Minister Ruth Abel spoke on Friday. The incoming government of Omar Reyes "
+        "takes office next week.\n\nThe former minister said the deficit was too high.",
+        "The former minister", "former minister", "anonymous", "mention",
+        id="former-needs-a-former-person",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, mention, name, kind, resolved_by", TENURE_CASES)
+def test_description_in_another_time(
+    nlp: Language, text: str, mention: str, name: str, kind: str, resolved_by: str
+) -> None:
+    """A time-marked description resolves only to a person stated in that time."""
+    start = text.index(mention)
+    got = EntityResolver(document_from_text("t", text), nlp(text)).resolve(
+        start, start + len(mention)
+    )
+    assert got == Resolution(name, kind, resolved_by)  # type: ignore[arg-type]
