@@ -1273,3 +1273,39 @@ def test_colon_introduction_when_the_root_sits_inside_the_quotation(nlp: Languag
     )
     got = [r for r in rows(run(nlp, text)) if "If she loses" in r[1]]
     assert got and got[0][2] == "Mr. Hale" and got[0][3] == "go"
+
+
+# --- A reported clause stops before a coordinated adverbial opening the writer's next clause ---
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        # "and in May" is parsed onto "to the dispute", but opens the next clause
+        ("After the talks collapsed in March, Norway has repeatedly insisted that it is not "
+         "in any way a party to the dispute and in May, after the fleet had suffered heavy "
+         "losses at sea, the admiral quietly admitted that the minister had doubts about it.",
+         "it is not in any way a party to the dispute"),
+    ],
+)
+def test_a_reported_clause_stops_before_the_writers_next_clause(
+    nlp: Language, text: str, content: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if r[1].startswith(content[:20])]
+    assert got and got[0][1] == content
+
+
+@pytest.mark.parametrize(
+    "text, end",
+    [
+        ("The minister said that the fleet would sail to Bergen and to Oslo, but the crews "
+         "were told to stay home.", "to Oslo"),
+        ("The minister said that the fleet would sail in April and in May, but the crews "
+         "were told to stay home.", "in May"),
+    ],
+)
+def test_a_coordinated_phrase_that_belongs_to_the_reported_clause_stays(
+    nlp: Language, text: str, end: str
+) -> None:
+    got = [r for r in rows(run(nlp, text)) if r[1].startswith("the fleet")]
+    assert got and got[0][1].endswith(end)

@@ -2356,7 +2356,53 @@ def _indirect_content(art: _Article, hit: _Hit) -> tuple[int, int] | None:
         _content_words(doc, range(c.left_edge.i, c.right_edge.i + 1)) > 0
     ):
         return None
-    return _trim(art, c.left_edge.i, c.right_edge.i)
+    return _trim(art, c.left_edge.i, _opening_of_next(art, c))
+
+
+def _time_phrase(t: Token) -> bool:
+    """A date ("May", "last week") or a preposition of one ("in May")."""
+    if t.pos_ == "ADP":
+        return any(g.dep_ == "pobj" and g.ent_type_ in ("DATE", "TIME") for g in t.children)
+    return t.ent_type_ in ("DATE", "TIME")
+
+
+def _opening_of_next(art: _Article, c: Token) -> int:
+    """Last token of a reported clause ``c``, without a trailing coordinated adverbial that
+    really opens the writer's next clause ("stressed that it is no party to the conflict and
+    in May, after ..., the envoy conceded ...", "in May" parsed onto "to the conflict"): a
+    verbless date conjunct ("in May", not one of two times or places) followed by a comma,
+    then at most a subordinate clause of ``c`` ("after ..."), then a clause with its own
+    subject outside ``c``."""
+    doc = art.doc
+    last = c.right_edge.i
+    conj = next((
+        t for t in doc[c.i + 1 : last + 1]
+        if t.dep_ == "conj" and _time_phrase(t) and not _time_phrase(t.head)
+        and t.right_edge.i + 1 <= last and doc[t.right_edge.i + 1].text == ","
+    ), None)
+    if conj is None or last + 2 >= len(doc):
+        return last
+    cc = doc[conj.left_edge.i - 1]
+    if cc.dep_ != "cc" or cc.lower_ not in ("and", "but", "yet") or cc.head.i != conj.head.i:
+        return last
+    if any(t.pos_ in ("VERB", "AUX") for t in doc[conj.left_edge.i : conj.right_edge.i + 1]):
+        return last
+    for t in doc[conj.right_edge.i + 1 : last + 1]:
+        # between the conjunct and the next clause: punctuation or an adverbial clause of c
+        top = t
+        while top.head.i != c.i and top.head is not top:
+            top = top.head
+        if not (t.is_punct or top.head.i == c.i and top.dep_ == "advcl"):
+            return last
+    verb = doc[last + 1] if doc[last + 1].text != "," else doc[last + 2]
+    for _ in range(8):
+        if verb.pos_ in ("VERB", "AUX") and _subject(verb) is not None or verb.head is verb:
+            break
+        verb = verb.head
+    subj = _subject(verb)
+    if subj is None or not (last < subj.i and last < verb.i) or art.inside[verb.i] >= 0:
+        return last
+    return cc.i - 1
 
 
 def _object_content(art: _Article, hit: _Hit) -> tuple[int, int] | None:
