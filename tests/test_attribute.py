@@ -1273,3 +1273,35 @@ def test_colon_introduction_when_the_root_sits_inside_the_quotation(nlp: Languag
     )
     got = [r for r in rows(run(nlp, text)) if "If she loses" in r[1]]
     assert got and got[0][2] == "Mr. Hale" and got[0][3] == "go"
+
+
+# --- Evidence verbs inside a report; "when it comes to" (seedB) ---
+
+
+def test_a_thing_that_indicates_inside_a_report_is_the_reporters_inference(
+    nlp: Language,
+) -> None:
+    # the weekend meeting says nothing: the governor says what it indicates
+    text = ("The governor says the weekend meeting with union leaders indicates their dispute "
+            "will soon be settled.")
+    got = rows(run(nlp, text))
+    assert not [r for r in got if r[3] == "indicate"]
+    assert [r for r in got if r[2] == "The governor" and r[3] == "say"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a person who indicates something inside a report still reports it
+        ("The mayor says her deputy indicated the budget would pass.",
+         ("indirect", "the budget would pass", "her deputy", "indicate")),
+        # outside a report, what a survey suggests stays attributed to it
+        ("The new survey suggests most voters want lower taxes.",
+         ("indirect", "most voters want lower taxes", "The new survey", "suggest")),
+    ],
+)
+def test_evidence_verbs_outside_the_inference_rule(
+    nlp: Language, text: str, expected: Row
+) -> None:
+    assert expected in rows(run(nlp, text))
+
