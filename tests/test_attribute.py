@@ -1305,3 +1305,17 @@ def test_evidence_verbs_outside_the_inference_rule(
 ) -> None:
     assert expected in rows(run(nlp, text))
 
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ms. Lane, however, made plain the bond between the two towns when it came to "
+        "opposing what both regard as an unfair tax.",
+        "When it comes to opposing what the two leaders view as unfair tariffs, the partners "
+        "stand together.",
+        "It is worth noting that the senator has never voted against the bill.",
+    ],
+)
+def test_it_of_when_it_comes_to_is_no_speaker(nlp: Language, text: str) -> None:
+    # "when it comes to", "it is worth noting": the "it" stands for nobody
+    assert not [r for r in rows(run(nlp, text)) if r[2] in ("it", "It")]

@@ -312,9 +312,12 @@ def _stem(word: str, lex: dict[str, str]) -> str:
 
 
 def _expletive_it(verb: Token) -> bool:
-    """ "It" that stands for nothing: "it seems", "it is said", "it appears that"."""
+    """ "It" that stands for nothing: "it seems", "it is said", "it appears that", "when it
+    comes to trade", "it came to light"."""
     return verb.lemma_ in ("seem", "appear", "be", "emerge", "turn", "remain") or any(
         c.dep_ in ("auxpass", "expl") for c in verb.children
+    ) or verb.lemma_ == "come" and any(
+        c.dep_ == "prep" and c.lower_ == "to" and c.i > verb.i for c in verb.children
     )
 
 
@@ -734,6 +737,10 @@ def _preceding_subject(tok: Token, inside: list[int]) -> Token | None:
     for i in range(tok.i - 1, start - 1, -1):
         t = tok.doc[i]
         if t.dep_ == "nsubj" and inside[i] < 0 and inside[t.head.i] < 0:
+            if t.lower_ == "it" and _expletive_it(t.head) and (
+                t.head.left_edge.i <= tok.i <= t.head.right_edge.i
+            ):
+                return None  # "when it came to opposing ...": nobody stated opposes
             return t
     return None
 
