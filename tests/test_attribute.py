@@ -1309,3 +1309,49 @@ def test_a_coordinated_phrase_that_belongs_to_the_reported_clause_stays(
 ) -> None:
     got = [r for r in rows(run(nlp, text)) if r[1].startswith("the fleet")]
     assert got and got[0][1].endswith(end)
+
+
+# --- Evidence verbs inside a report; "when it comes to" (seedB) ---
+
+
+def test_a_thing_that_indicates_inside_a_report_is_the_reporters_inference(
+    nlp: Language,
+) -> None:
+    # the weekend meeting says nothing: the governor says what it indicates
+    text = ("The governor says the weekend meeting with union leaders indicates their dispute "
+            "will soon be settled.")
+    got = rows(run(nlp, text))
+    assert not [r for r in got if r[3] == "indicate"]
+    assert [r for r in got if r[2] == "The governor" and r[3] == "say"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a person who indicates something inside a report still reports it
+        ("The mayor says her deputy indicated the budget would pass.",
+         ("indirect", "the budget would pass", "her deputy", "indicate")),
+        # outside a report, what a survey suggests stays attributed to it
+        ("The new survey suggests most voters want lower taxes.",
+         ("indirect", "most voters want lower taxes", "The new survey", "suggest")),
+    ],
+)
+def test_evidence_verbs_outside_the_inference_rule(
+    nlp: Language, text: str, expected: Row
+) -> None:
+    assert expected in rows(run(nlp, text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ms. Lane, however, made plain the bond between the two towns when it came to "
+        "opposing what both regard as an unfair tax.",
+        "When it comes to opposing what the two leaders view as unfair tariffs, the partners "
+        "stand together.",
+        "It is worth noting that the senator has never voted against the bill.",
+    ],
+)
+def test_it_of_when_it_comes_to_is_no_speaker(nlp: Language, text: str) -> None:
+    # "when it comes to", "it is worth noting": the "it" stands for nobody
+    assert not [r for r in rows(run(nlp, text)) if r[2] in ("it", "It")]

@@ -312,9 +312,12 @@ def _stem(word: str, lex: dict[str, str]) -> str:
 
 
 def _expletive_it(verb: Token) -> bool:
-    """ "It" that stands for nothing: "it seems", "it is said", "it appears that"."""
+    """ "It" that stands for nothing: "it seems", "it is said", "it appears that", "when it
+    comes to trade", "it came to light"."""
     return verb.lemma_ in ("seem", "appear", "be", "emerge", "turn", "remain") or any(
         c.dep_ in ("auxpass", "expl") for c in verb.children
+    ) or verb.lemma_ == "come" and any(
+        c.dep_ == "prep" and c.lower_ == "to" and c.i > verb.i for c in verb.children
     )
 
 
@@ -598,6 +601,37 @@ _EVENT_HEADS = frozenset(
 )
 
 
+#: Verbs that say what something is evidence of when their subject is a thing or an event
+#: ("the data show", "the call indicates"), but report a saying when someone is their subject.
+_EVIDENCE_VERBS = frozenset(
+    "indicate show suggest signal demonstrate reveal prove mean reflect underscore highlight"
+    " illustrate imply confirm point hint".split()
+)
+
+
+def _inferred_by_reporter(hit: _Hit, spk: Token) -> bool:
+    """True when an evidence verb with a thing or an event for its subject says what someone
+    else reports it shows ("Xi says the call indicates their ties will endure"): the
+    inference is the reporting speaker's, and the thing speaks for no one."""
+    if hit.lemma not in _EVIDENCE_VERBS or _can_speak(spk):
+        return False
+    tok = hit.token
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head  # "says the call shows X and indicates Y"
+    if tok.dep_ != "ccomp":
+        return False
+    outer = tok.head
+    lo, hi = sorted((outer.i, tok.i))
+    if any(t.text in (":", ";") for t in tok.doc[lo:hi]):
+        return False  # (a clause parsed onto a verb across a colon is no report of it)
+    lemma = outer.lemma_.lower()
+    cls = cue_lexicon().get(lemma)
+    if cls not in _SPEECH:
+        return False
+    subj = _subject(outer)
+    return subj is not None and _can_speak(subj)
+
+
 def _setting_owner(noun: Token, inside: list[int] | None) -> Token:
     """The speaker for a relative clause on ``noun``: the noun itself, unless it is an
     occasion the sentence's subject spoke at ("In an address that spoke to the “fear”, Mrs.
@@ -703,6 +737,10 @@ def _preceding_subject(tok: Token, inside: list[int]) -> Token | None:
     for i in range(tok.i - 1, start - 1, -1):
         t = tok.doc[i]
         if t.dep_ == "nsubj" and inside[i] < 0 and inside[t.head.i] < 0:
+            if t.lower_ == "it" and _expletive_it(t.head) and (
+                t.head.left_edge.i <= tok.i <= t.head.right_edge.i
+            ):
+                return None  # "when it came to opposing ...": nobody stated opposes
             return t
     return None
 
@@ -1893,6 +1931,8 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
             continue
         if spk is None and not _unstated_asker(hit.token):
             continue  # (what someone unnamed was asked is reported all the same)
+        if spk is not None and _inferred_by_reporter(hit, spk):
+            continue  # "the call indicates their ties will endure": evidence, not a report
         rng = _indirect_content(art, hit)
         if rng is None:
             continue
