@@ -1881,24 +1881,18 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
                        quote=q)
             )
             continue
+        # A dash ties the quotation to its speaker: "“...” ― Adriana Rodarte" (signed with a
+        # dash and a name), or "the former candidate Mitt Romney -- ''...'' -- and ...",
+        # "When Trump wrapped up — “...” — the balloons fell" (set off after a name, or
+        # after a verb whose subject says it).
         signed = _dash_signature(art, q)
-        if signed is not None:
-            # "“...” ― Adriana Rodarte": a quotation signed with a dash and a name.
-            dash, chars, speaker = signed
+        dashed, confidence = (signed, 0.75) if signed is not None else (_dashed_aside(art, q), 0.7)
+        if dashed is not None:
+            dash, chars, speaker = dashed
             drafts.append(
                 _Draft("direct", q.start, q.end, speaker,
-                       _Hit(doc[dash], dash, dash, "—", "phrase", chars), 0.75, para, quote=q)
-            )
-            continue
-        aside = _dashed_aside(art, q)
-        if aside is not None:
-            # "the former candidate Mitt Romney -- ''...'' -- and a former commissioner",
-            # "When Trump wrapped up — “...” — the balloons fell": the name, or the subject
-            # of the verb, the quotation is set off after says it.
-            dash, chars, speaker = aside
-            drafts.append(
-                _Draft("direct", q.start, q.end, speaker,
-                       _Hit(doc[dash], dash, dash, "—", "phrase", chars), 0.7, para, quote=q)
+                       _Hit(doc[dash], dash, dash, "—", "phrase", chars), confidence, para,
+                       quote=q)
             )
             continue
         named = _headline_speaker(art, q.open_start)
