@@ -33,6 +33,19 @@ def rows(atts: list[Attribution]) -> list[Row]:
     ]
 
 
+def row_holding(nlp: Language, text: str, content: str) -> Row:
+    """The first attribution of ``text`` whose content holds ``content``; fails if none does."""
+    got = rows(run(nlp, text))
+    holding = [r for r in got if content in r[1]]
+    assert holding, f"no attribution holds {content!r}; got {got}"
+    return holding[0]
+
+
+def mentions_of(nlp: Language, text: str, content: str) -> list[str | None]:
+    """The speaker mention of each attribution of ``text`` whose content is ``content``."""
+    return [a.speaker.text if a.speaker else None for a in run(nlp, text) if a.text == content]
+
+
 @pytest.mark.parametrize(
     "text, expected",
     [
@@ -390,8 +403,7 @@ def test_relative_pronoun_speaker(
     ],
 )
 def test_unstated_asker(nlp: Language, content: str, text: str, mention: str | None) -> None:
-    got = [s[1] for s in speakers(run(nlp, text)) if s[0] == content]
-    assert got == [mention]
+    assert mentions_of(nlp, text, content) == [mention]
 
 
 @pytest.mark.parametrize(
@@ -412,8 +424,7 @@ def test_unstated_asker(nlp: Language, content: str, text: str, mention: str | N
 def test_speaker_beside_the_quotation(
     nlp: Language, text: str, content: str, mention: str
 ) -> None:
-    got = [s[1] for s in speakers(run(nlp, text)) if s[0] == content]
-    assert got == [mention]
+    assert mentions_of(nlp, text, content) == [mention]
 
 
 @pytest.mark.parametrize(
@@ -433,8 +444,7 @@ def test_speaker_beside_the_quotation(
     ],
 )
 def test_speaker_of_the_right_verb(nlp: Language, text: str, content: str, mention: str) -> None:
-    got = [s[1] for s in speakers(run(nlp, text)) if s[0] == content]
-    assert got == [mention]
+    assert mentions_of(nlp, text, content) == [mention]
 
 
 @pytest.mark.parametrize(
@@ -451,8 +461,7 @@ def test_speaker_of_the_right_verb(nlp: Language, text: str, content: str, menti
 def test_trailing_clause_names_the_speaker(
     nlp: Language, text: str, content: str, mention: str
 ) -> None:
-    got = [s[1] for s in speakers(run(nlp, text)) if s[0] == content]
-    assert got == [mention]
+    assert mentions_of(nlp, text, content) == [mention]
 
 
 def test_trailing_clause_after_an_exclamation_is_a_new_sentence(nlp: Language) -> None:
@@ -792,8 +801,7 @@ def test_according_to_sources_the_clause_that_holds_the_quote(nlp: Language) -> 
     ],
 )
 def test_no_event_or_finding_speaks(nlp: Language, text: str, content: str, speaker: str) -> None:
-    got = [r for r in rows(run(nlp, text)) if content in r[1]]
-    assert got and got[0][2] == speaker
+    assert row_holding(nlp, text, content)[2] == speaker
 
 
 
@@ -821,8 +829,7 @@ def test_no_event_or_finding_speaks(nlp: Language, text: str, content: str, spea
     ],
 )
 def test_subject_lost_in_the_parse(nlp: Language, text: str, content: str, speaker: str) -> None:
-    got = [r for r in rows(run(nlp, text)) if content in r[1]]
-    assert got and got[0][2] == speaker
+    assert row_holding(nlp, text, content)[2] == speaker
 
 
 @pytest.mark.parametrize(
@@ -841,8 +848,7 @@ def test_subject_lost_in_the_parse(nlp: Language, text: str, content: str, speak
     ],
 )
 def test_phrasal_cues(nlp: Language, text: str, content: str, speaker: str, cue: str) -> None:
-    got = [r for r in rows(run(nlp, text)) if content in r[1]]
-    assert got and got[0][2:] == (speaker, cue)
+    assert row_holding(nlp, text, content)[2:] == (speaker, cue)
 
 
 def test_talks_going_on_say_nothing(nlp: Language) -> None:
@@ -876,8 +882,7 @@ def test_talks_going_on_say_nothing(nlp: Language) -> None:
 def test_speaker_found_beside_a_misparsed_cue(
     nlp: Language, text: str, content: str, speaker: str
 ) -> None:
-    got = [r for r in rows(run(nlp, text)) if content in r[1]]
-    assert got and got[0][2] == speaker
+    assert row_holding(nlp, text, content)[2] == speaker
 
 
 @pytest.mark.parametrize(
@@ -901,8 +906,7 @@ def test_speaker_found_beside_a_misparsed_cue(
 def test_cue_beside_the_quotation(
     nlp: Language, text: str, content: str, speaker: str, cue: str
 ) -> None:
-    got = [r for r in rows(run(nlp, text)) if content in r[1]]
-    assert got and got[0][2:] == (speaker, cue)
+    assert row_holding(nlp, text, content)[2:] == (speaker, cue)
 
 
 def test_a_quoted_modifier_makes_no_noun_a_cue(nlp: Language) -> None:
@@ -945,8 +949,8 @@ def test_one_shown_speaking_is_the_speaker(nlp: Language) -> None:
 def test_a_quotation_may_open_on_a_spaced_ellipsis(
     nlp: Language, text: str, content: str, speaker: str
 ) -> None:
-    got = [r for r in rows(run(nlp, text)) if content in r[1]]
-    assert got and got[0][0] == "direct" and got[0][2] == speaker
+    row = row_holding(nlp, text, content)
+    assert row[0] == "direct" and row[2] == speaker
 
 
 def test_an_opening_mark_before_a_space_alone_opens_nothing(nlp: Language) -> None:
@@ -1020,8 +1024,7 @@ def test_a_relative_clause_of_saying_is_its_speakers_turn(nlp: Language) -> None
 def test_quotation_in_a_reported_clause_is_the_reporters(
     nlp: Language, text: str, content: str, speaker: str
 ) -> None:
-    got = [r for r in rows(run(nlp, text)) if content in r[1]]
-    assert got and got[0][2] == speaker
+    assert row_holding(nlp, text, content)[2] == speaker
 
 
 def test_naming_outside_a_report_keeps_its_namer(nlp: Language) -> None:
@@ -1058,8 +1061,7 @@ def test_second_clause_of_a_report_keeps_its_own_speaker(nlp: Language) -> None:
 def test_according_to_a_record_is_the_speaker(
     nlp: Language, text: str, content: str, speaker: str
 ) -> None:
-    got = [r for r in rows(run(nlp, text)) if content in r[1]]
-    assert got and got[0][2] == speaker
+    assert row_holding(nlp, text, content)[2] == speaker
 
 
 
@@ -1080,8 +1082,7 @@ def test_according_to_a_record_is_the_speaker(
 def test_adjunct_cue_speaks_with_the_clause_it_hangs_on(
     nlp: Language, text: str, content: str, speaker: str
 ) -> None:
-    got = [r for r in rows(run(nlp, text)) if content in r[1]]
-    assert got and got[0][2] == speaker
+    assert row_holding(nlp, text, content)[2] == speaker
 
 
 @pytest.mark.parametrize(
@@ -1096,8 +1097,7 @@ def test_adjunct_cue_speaks_with_the_clause_it_hangs_on(
 def test_possessed_noun_of_saying_as_subject_of_be(
     nlp: Language, text: str, content: str, speaker: str, cue: str
 ) -> None:
-    got = [r for r in rows(run(nlp, text)) if content in r[1]]
-    assert got and got[0][2:] == (speaker, cue)
+    assert row_holding(nlp, text, content)[2:] == (speaker, cue)
 
 
 def test_a_quoted_predicate_of_a_noun_of_saying_is_no_content_of_it(nlp: Language) -> None:
@@ -1152,8 +1152,7 @@ def test_as_x_put_it_with_x_parsed_as_the_object_of_as(nlp: Language) -> None:
 def test_trailing_cue_misread_as_a_noun_or_participle(
     nlp: Language, text: str, content: str, speaker: str, cue: str
 ) -> None:
-    got = [r for r in rows(run(nlp, text)) if content in r[1]]
-    assert got and got[0][2:] == (speaker, cue)
+    assert row_holding(nlp, text, content)[2:] == (speaker, cue)
 
 
 def test_a_trailing_proper_name_in_s_is_no_cue(nlp: Language) -> None:
@@ -1183,8 +1182,7 @@ def test_headline_name_mistagged_but_a_name_elsewhere_speaks(nlp: Language) -> N
 def test_quotation_set_off_by_dashes_after_its_speaker(
     nlp: Language, text: str, content: str, speaker: str
 ) -> None:
-    got = [r for r in rows(run(nlp, text)) if content in r[1]]
-    assert got and got[0][2] == speaker
+    assert row_holding(nlp, text, content)[2] == speaker
 
 
 def test_quotation_between_dashes_after_a_thing_has_no_dash_speaker(nlp: Language) -> None:
@@ -1202,8 +1200,7 @@ def test_quotation_between_dashes_after_a_thing_has_no_dash_speaker(nlp: Languag
 def test_quotation_between_a_possessor_and_a_noun_of_saying(
     nlp: Language, text: str, content: str, speaker: str
 ) -> None:
-    got = [r for r in rows(run(nlp, text)) if content in r[1]]
-    assert got and got[0][2] == speaker
+    assert row_holding(nlp, text, content)[2] == speaker
 
 
 def test_quoted_modifier_of_a_possessed_noun_of_writing_is_not_the_owners(
