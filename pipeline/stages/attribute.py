@@ -603,6 +603,10 @@ _EVENT_HEADS = frozenset(
 
 #: Verbs that say what something is evidence of when their subject is a thing or an event
 #: ("the data show", "the call indicates"), but report a saying when someone is their subject.
+#: This is a reading that depends on the subject, not a cue class: cues.tsv says how a verb
+#: links to a quotation (most of these are "speech", as they are with a person for subject;
+#: "show" and "demonstrate" are "evidence", which links only through the parse), and that
+#: holds for both readings.
 _EVIDENCE_VERBS = frozenset(
     "indicate show suggest signal demonstrate reveal prove mean reflect underscore highlight"
     " illustrate imply confirm point hint".split()
