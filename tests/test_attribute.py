@@ -1352,3 +1352,63 @@ def test_evidence_verbs_outside_the_inference_rule(
 def test_it_of_when_it_comes_to_is_no_speaker(nlp: Language, text: str) -> None:
     # "when it comes to", "it is worth noting": the "it" stands for nobody
     assert not [r for r in rows(run(nlp, text)) if r[2] in ("it", "It")]
+
+
+# --- A quotation that a relative clause names: "the “...” which X described as" (seedD) ---
+
+
+@pytest.mark.parametrize(
+    "text, named, namer",
+    [
+        # "which" is the object of the naming verb: the quotation is the thing described
+        ("The talks also covered trade and “the sale of the old harbour to a foreign shipping "
+         "group” which the mayor described as a mistake that “hurts every family in the "
+         "town.”", "the sale of the old harbour to a foreign shipping group",
+         ("partial", "“hurts every family in the town.", "the mayor", "describe")),
+        ("The council then turned to “the closure of the last rural bus line in the county,” "
+         "which the governor called a betrayal of the villages.",
+         "the closure of the last rural bus line in the county",
+         ("indirect", "a betrayal of the villages", "the governor", "call")),
+        # dubbed, referred to as
+        ("Next on the list was “the building of a second runway next to the nature reserve,” "
+         "which campaigners have dubbed a disaster for the birds.",
+         "the building of a second runway next to the nature reserve", None),
+        ("Next on the list was “the merger of the two regional hospitals into one large "
+         "site,” which the minister referred to as a necessary step.",
+         "the merger of the two regional hospitals into one large site", None),
+        # the passive: what the mayor describes is still not the mayor's words
+        ("The talks also covered “the sale of the old harbour to a foreign shipping group,” "
+         "which was described by the mayor as a mistake.",
+         "the sale of the old harbour to a foreign shipping group", None),
+    ],
+)
+def test_a_quotation_named_by_a_relative_clause_has_no_speaker(
+    nlp: Language, text: str, named: str, namer: Row | None
+) -> None:
+    got = rows(run(nlp, text))
+    # the quoted thing stays a quotation, its source unstated
+    assert ("direct", named, None, None) in got
+    if namer is not None:
+        # what the namer calls it is the namer's
+        assert namer in got
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "which the mayor said", "which the mayor repeated": the relative pronoun stands
+        # for the mayor's own words
+        ("The line of the night was “we will win this fight in the courts and at the ballot "
+         "box,” which the mayor said twice.",
+         ("partial", "we will win this fight in the courts and at the ballot box", "the mayor",
+          "say")),
+        ("Then came the promise “every family in this town will have a doctor by next "
+         "spring,” which the mayor repeated on Monday.",
+         ("partial", "every family in this town will have a doctor by next spring", "the mayor",
+          "repeat")),
+    ],
+)
+def test_a_quotation_a_relative_clause_says_keeps_its_speaker(
+    nlp: Language, text: str, expected: Row
+) -> None:
+    assert expected in rows(run(nlp, text))

@@ -824,6 +824,9 @@ class _Article:
         #: The phrase before a cue the tagger took for a noun or participle, after a
         #: quotation ("“...,” the ad states."), by the cue's token.
         self.trailing: dict[int, Token] = {}
+        #: Quotations that a relative clause on them names ("the “...” which X described as
+        #: ..."): quoted words whose source the sentence does not state.
+        self.named: set[int] = set()
         self.hit_at = {h.token.i: h for h in self.hits}
         # dateline_end[i]: for a token of a dateline ("LONDON (Reuters) -"), the index of
         # the first token after it; the parse often makes the city the subject.
@@ -1066,6 +1069,11 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
         tok = hit.token
         link_depth = depth.get(tok.i, 99)
         near = hit.first - hi <= 3 if tok.i > hi else lo - hit.last <= 3
+        if tok.head.i in qtoks and _names_antecedent(hit, qtoks):
+            # "the “...” which Xi described as a threat": Xi names the quoted thing; the
+            # quotation is not his words.
+            art.named.add(qi)
+            continue
         if tok.head.i in qtoks and near:
             # A cue hanging off the quotation ("“...,” he said" parsed as parataxis) must
             # stand next to it and bring its own speaker.
@@ -1524,6 +1532,24 @@ def _named_by(hit: _Hit, qtoks: range) -> bool:
     return False
 
 
+def _names_antecedent(hit: _Hit, qtoks: set[int]) -> bool:
+    """True when a verb of naming is a relative clause on a word of the quotation and its
+    relative pronoun is what it names: "the “...” which X described as a threat", "“...,”
+    that she dubbed ...", "“...,” which he referred to as ...". The quotation is the thing
+    named, not words of the namer ("“...,” which he said on Monday" is another matter)."""
+    verb = hit.token
+    if verb.dep_ != "relcl" or verb.head.i not in qtoks or hit.lemma not in _NAMING_CUES:
+        return False
+    for c in verb.children:
+        if c.lower_ in _RELATIVE and c.dep_ in ("dobj", "nsubjpass"):
+            return True
+        if c.dep_ in ("prep", "prt") and any(
+            g.dep_ == "pobj" and g.lower_ in _RELATIVE for g in c.children
+        ):
+            return True  # "which he referred to as"
+    return False
+
+
 def _named_object(verb: Token, before: int) -> Token | None:
     """What a verb of naming names, before its "as" or its predicate (``before``): its
     object ("called Trump a “fraud”", "described the plan as “reckless”"), or the object of a
@@ -1909,8 +1935,10 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
             )
             continue
         standalone = _starts_sentence(art, q)
-        if not standalone and (words <= 5 or not _has_verb(doc, qtoks)):
-            continue  # a scare quote or a term: nobody is quoted
+        if not standalone and (words <= 5 or not (_has_verb(doc, qtoks) or qi in art.named)):
+            # a scare quote or a term: nobody is quoted (but a phrase that someone is said
+            # to describe is quoted from a source left unstated: a record without speaker)
+            continue
         if words <= 2 and not _has_verb(doc, qtoks):
             continue
         drafts.append(
