@@ -1412,3 +1412,69 @@ def test_a_quotation_a_relative_clause_says_keeps_its_speaker(
     nlp: Language, text: str, expected: Row
 ) -> None:
     assert expected in rows(run(nlp, text))
+
+
+# --- A subject the parse hung in the clause before its cue (seedE) ---
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "union leaders" parsed as the object of "on" and "say" as a coordinate of "sent"
+        ("The council has so far sent mixed messages on the mayor's budget and union leaders "
+         "say the deal is still far from certain.",
+         ("indirect", "the deal is still far from certain", "union leaders", "say")),
+        # "city officials" parsed inside the writer's clause, "say" a coordinate of "said"
+        ("The Tribune, citing unnamed city officials, said there was no sign whether the union "
+         "had replied, but the union has so far sent mixed messages on the mayor's harsh "
+         "budget and city officials say the outcome is still far from certain.",
+         ("indirect", "the outcome is still far from certain", "city officials", "say")),
+        ("The regulator has so far sent mixed signals on the bank's risky expansion and senior "
+         "analysts say the outcome is still far from certain.",
+         ("indirect", "the outcome is still far from certain", "senior analysts", "say")),
+    ],
+)
+def test_a_subject_hung_in_the_clause_before_the_cue(
+    nlp: Language, text: str, expected: Row
+) -> None:
+    got = rows(run(nlp, text))
+    assert expected in got
+    # the writer's clause holding the subject is nobody's report
+    assert not [r for r in got if "mixed" in r[1]]
+
+
+def test_a_clause_joined_by_and_before_the_cue_is_the_writers(nlp: Language) -> None:
+    text = ("The company has long sent confusing signals about the merger and its spokesman "
+            "says the deal is still on track.")
+    assert rows(run(nlp, text)) == [
+        ("indirect", "the deal is still on track", "its spokesman", "say")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a shared subject: the reporters met say nothing
+        ("Officials met reporters and said the bridge would reopen next week.",
+         ("indirect", "the bridge would reopen next week", "Officials", "say")),
+        # the reporters sit in a relative clause of the subject
+        ("Officials who met reporters say the bridge will reopen next week.",
+         ("indirect", "the bridge will reopen next week", "Officials", "say")),
+        ("Sources close to the negotiations say the deal is near.",
+         ("indirect", "the deal is near", "Sources", "say")),
+        # "says" does not agree with "leaders": the mayor says it
+        ("The mayor said he met the union leaders and says they agreed to the plan.",
+         ("indirect", "they agreed to the plan", "The mayor", "say")),
+        # a second verb of saying with a subject of its own keeps it
+        ("The mayor said the budget was cut and the unions say it will hurt schools.",
+         ("indirect", "it will hurt schools", "the unions", "say")),
+        # two clauses before a parenthetical cue are both its report
+        ("Prices rose sharply in March and fell again in April, the ministry said.",
+         ("indirect", "Prices rose sharply in March and fell again in April", "the ministry",
+          "say")),
+    ],
+)
+def test_a_noun_before_the_cue_that_is_not_its_subject(
+    nlp: Language, text: str, expected: Row
+) -> None:
+    assert expected in rows(run(nlp, text))

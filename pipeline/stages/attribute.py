@@ -376,10 +376,17 @@ def _speaker_head(
                     return g
     if _unstated_asker(tok):
         return None
+    if inside is not None:
+        stranded = _stranded_subject(tok, inside)
+        if stranded is not None:
+            return stranded
     verb = tok
-    if tok.dep_ == "conj" and tok.head.dep_ == "ccomp" and tok.head.head.lemma_ == tok.lemma_:
+    if tok.dep_ == "conj" and tok.head.dep_ == "ccomp" and tok.head.head.lemma_ == tok.lemma_ and (
+        _subject(tok, inside) is None
+    ):
         # "De Blasio said the move was made by X and said, “...”": the second "said"
-        # misattached to the first one's complement is the first one's coordinate.
+        # misattached to the first one's complement is the first one's coordinate (not
+        # one with a subject of its own: "X said A and the unions say B").
         verb = tok.head.head
     elif tok.dep_ == "conj" and _subject(tok, inside) is None:
         verb = _misplaced_conjunct(tok)
@@ -493,6 +500,56 @@ def _speaker_head(
             tok, inside
         )
     return None
+
+
+def _stranded_subject(tok: Token, inside: list[int]) -> Token | None:
+    """The real subject of a subjectless present-tense cue that the parse hung, with the
+    "and" before it, as the last conjunct or object of the clause before the cue ("China has
+    sent mixed signals on the war and officials say the jury is out", "officials" parsed as
+    a conjunct of "war" and "say" as a coordinate or the governor of that clause): the noun
+    right before the cue, right after an "and" or "but", agreeing with the cue in number (a
+    plural before "say", a singular before "says"), able to speak, and closing a clause with
+    a subject of its own; the cue must have a complement after it. None otherwise."""
+    if tok.tag_ not in ("VBP", "VBZ") or tok.i == 0 or _subject(tok, inside) is not None:
+        return None
+    doc = tok.doc
+    noun = doc[tok.i - 1]
+    if inside[noun.i] >= 0 or noun.pos_ not in ("NOUN", "PROPN") or noun.dep_ not in (
+        "conj", "dobj", "pobj"
+    ):
+        return None
+    if (noun.tag_ in ("NNS", "NNPS")) != (tok.tag_ == "VBP") or not _can_speak(noun):
+        return None
+    if not any(c.dep_ in _CLAUSAL and c.i > tok.i for c in tok.children):
+        return None
+    i = noun.i - 1
+    while i > noun.i - 6 and i >= 0 and (
+        doc[i].pos_ in ("DET", "ADJ", "NOUN", "PROPN", "NUM", "PART") or doc[i].tag_ == "PRP$"
+    ):
+        i -= 1
+    if i < 0 or doc[i].pos_ != "CCONJ" or doc[i].head.i == tok.i:
+        return None  # "and" must open the noun phrase, not join the cue to its clause
+    above = {a.i for a in tok.ancestors}
+    verb = noun
+    for _ in range(8):
+        verb = verb.head
+        if verb.i == tok.i:
+            return None  # within the cue's own phrase ("sources close to the talks say")
+        if verb.pos_ in ("VERB", "AUX") or verb.i in above:
+            break
+    else:
+        return None
+    if verb.i in above:
+        # the clause before is the one the cue is coordinated with ("... sent signals on the
+        # budget and officials say", "say" a conjunct of "sent"), not one it hangs on
+        ok = tok.dep_ == "conj" and verb.i == tok.head.i
+    else:
+        # the clause before hangs beside the cue or on it, not inside a noun phrase
+        # ("officials who met reporters say" leaves the reporters alone)
+        ok = verb.right_edge.i == noun.i and (verb.head.i == tok.i or verb.head.i in above)
+    if not ok or verb.pos_ not in ("VERB", "AUX") or _subject(verb, inside) is None:
+        return None
+    return noun
 
 
 def _misplaced_conjunct(tok: Token) -> Token:
@@ -866,7 +923,16 @@ class _Article:
         ):
             self.antecedent[(rel.i, rel.i)] = _mention(head)
             return rel.i, rel.i
-        return _mention(head)
+        first, last = _mention(head)
+        stranded = _stranded_subject(hit.token, self.inside)
+        if stranded is not None and stranded.i == head.i:
+            # "sent signals on the mayor's budget and city officials say", "officials" parsed
+            # as the head of the whole coordination: the mention starts after the "and".
+            for i in range(head.i - 1, first - 1, -1):
+                if self.doc[i].dep_ == "cc":
+                    first = i + 1
+                    break
+        return first, last
 
     def _tokens(self, start: int, end: int) -> range:
         """Indices of the tokens that overlap [start, end)."""
@@ -2396,6 +2462,19 @@ def _indirect_content(art: _Article, hit: _Hit) -> tuple[int, int] | None:
             drop |= {i for i in sent if i not in keep}
         return _remainder(art, sent, drop)
     comps = [c for c in tok.children if c.dep_ in _CLAUSAL]
+    if _stranded_subject(tok, art.inside) is not None:
+        # "China has sent mixed signals on the war and officials say ...": the clause that
+        # holds the cue's subject is the writer's, not what the subject says.
+        comps = [c for c in comps if c.i > tok.i]
+    elif comps[0:1] and comps[0].i < tok.i < comps[-1].i:
+        # "The firm has sent mixed signals and its spokesman says the deal is on": a clause
+        # before the cue joined to it by "and" or "but", with the cue's own complement
+        # after it, is the writer's coordinate (two clauses before a parenthetical "the
+        # group said" are both the group's).
+        # (the "and" may hang on the clause's last word: "about the merger and")
+        end = comps[0].right_edge.i
+        if doc[end].pos_ == "CCONJ" or end + 1 < tok.i and doc[end + 1].pos_ == "CCONJ":
+            comps = comps[1:]
     if not comps and hit.lemma in _XCOMP_CUES:
         comps = [c for c in tok.children if c.dep_ == "xcomp"]
     as_said = tok.dep_ == "advcl" and tok.i < tok.head.i and any(
