@@ -1478,3 +1478,27 @@ def test_a_noun_before_the_cue_that_is_not_its_subject(
     nlp: Language, text: str, expected: Row
 ) -> None:
     assert expected in rows(run(nlp, text))
+
+
+# --- rec4: a clause of reason or concession opening the cue's sentence is not reported ---
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "But because the columnist is “not a reporter,” he feels free to campaign for the "
+        "mayor.",
+        "Although the council called the plan “a disgrace,” the mayor believes it will pass.",
+    ],
+)
+def test_opening_reason_clause_is_not_the_cues_report(nlp: Language, text: str) -> None:
+    # the quotation in the "because"/"although" clause is not what feels/believes reports
+    got = rows(run(nlp, text))
+    assert not [r for r in got if r[3] in ("feel", "believe") and "“" in r[1]]
+
+
+def test_reason_clause_after_the_cue_stays_reported(nlp: Language) -> None:
+    # after the cue, the clause of reason is part of what she says
+    text = "She said she travels often because “the work takes me everywhere.”"
+    got = rows(run(nlp, text))
+    assert [r for r in got if r[2] == "She" and r[3] == "say" and "work takes me" in r[1]]

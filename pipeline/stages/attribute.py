@@ -1018,6 +1018,10 @@ def _content_words(doc: Doc, rng: range) -> int:
     return sum(1 for i in rng if not doc[i].is_punct and not doc[i].is_space)
 
 
+#: Subordinators of reason and concession: a clause they open is not a verb's report.
+_REASON_MARKS = frozenset({"because", "although", "though", "whereas", "unless"})
+
+
 def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None:
     """The cue of quotation ``q``: (hit, linked in the parse, gap in words), or None."""
     doc = art.doc
@@ -1105,10 +1109,19 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
     depth: dict[int, int] = {}
     holders: set[int] = set()  # the quotation's tokens and the words that govern them
     head_of, hit_at = art.head_of, art.hit_at
+    toks = art.toks
     for t in qtoks:
         a, d = t, 0
         holders.add(t)
         while head_of[a] != a and d < 8:
+            if a < head_of[a] in hit_at and toks[a].dep_ == "advcl" and any(
+                c.dep_ == "mark" and c.lower_ in _REASON_MARKS for c in toks[a].children
+            ):
+                # "Because X is “not a journalist,” he feels free to ...": a clause of
+                # reason or concession opening the cue's sentence is the writer's, not what
+                # the cue reports (after the cue, or inside a report, it is reported: "said
+                # she does because “...”", "urged that it end because “...”").
+                break
             a, d = head_of[a], d + 1
             if a in qtoks:
                 continue
