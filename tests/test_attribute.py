@@ -1352,3 +1352,15 @@ def test_evidence_verbs_outside_the_inference_rule(
 def test_it_of_when_it_comes_to_is_no_speaker(nlp: Language, text: str) -> None:
     # "when it comes to", "it is worth noting": the "it" stands for nobody
     assert not [r for r in rows(run(nlp, text)) if r[2] in ("it", "It")]
+
+
+# --- Speaker accuracy on quoted attributions (spk3) ------------------------------------------
+
+
+def test_headline_name_owns_a_clause_holding_a_partial_quote(nlp: Language) -> None:
+    # "Name: clause with ‘quoted words’": the whole clause after the colon is the name's,
+    # not a speakerless quotation
+    text = ("Mayor Ana Silva: Council Is ‘Too Slow to Fix the Roads’\n\n"
+            "The mayor spoke to reporters on Monday.")
+    assert row_holding(nlp, text, "Too Slow") == (
+        "partial", "Council Is ‘Too Slow to Fix the Roads’", "Mayor Ana Silva", ":")

@@ -1963,7 +1963,8 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
             continue
         inner = [d for d in drafts if _overlap(span[0], span[1], d.start, d.end) > 0]
         if inner and not all(
-            d.speaker is not None and doc[d.speaker[0]].lower_ in _DIALOGUE_PRONOUNS
+            d.speaker is None and d.cue is None or d.speaker is not None
+            and doc[d.speaker[0]].lower_ in _DIALOGUE_PRONOUNS
             and d.speaker[0] == d.speaker[1] for d in inner
         ):
             continue
