@@ -1364,3 +1364,11 @@ def test_headline_name_owns_a_clause_holding_a_partial_quote(nlp: Language) -> N
             "The mayor spoke to reporters on Monday.")
     assert row_holding(nlp, text, "Too Slow") == (
         "partial", "Council Is ‘Too Slow to Fix the Roads’", "Mayor Ana Silva", ":")
+
+
+def test_naming_in_a_free_relative_inside_a_report_is_the_reporters(nlp: Language) -> None:
+    # "what he called “...”" inside what the named speaker says: the report's quotation,
+    # given to the name that says it, not to the pronoun of the relative clause
+    text = ("Senator Ana Silva of Oregon said the party must reach voters who are in what "
+            "she called a “restless mood” this spring.")
+    assert row_holding(nlp, text, "restless mood")[2] == "Senator Ana Silva of Oregon"

@@ -1134,12 +1134,32 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
                 and not _weak_inner(art, outer) and art.speaker_head(outer) is not None
             ):
                 return outer, True, 0
+    if best[2] and hit.last < lo and _free_relative(hit.token):
+        # "Murphy said voters are in what he called a “revolutionary mood”": a pronoun's
+        # naming inside what another cue reports is that report's quotation
+        anc, steps = hit.token, 0
+        while anc.head is not anc and steps < 8:
+            outer = art.hit_at.get(anc.head.i)
+            anc, steps = anc.head, steps + 1
+            if (
+                outer is not None and outer.cls in _SPEECH and outer.lemma != "according to"
+                and art.inside[anc.i] < 0 and art.speaker_head(outer) is not None
+            ):
+                return outer, True, 0
     if best[2] and hit.last < lo:
         # (a cue after its quotation, "“...,” she said", is the quotation's own tag)
         outer = _reporting_cue(art, hit)
         if outer is not None:
             return outer, True, 0
     return best[1], best[2], best[3]
+
+
+def _free_relative(tok: Token) -> bool:
+    """Whether ``tok`` is the verb of a free relative "what he calls" / "what they
+    described as" whose subject is a personal pronoun."""
+    return any(c.lower_ == "what" and c.i < tok.i for c in tok.children) and any(
+        c.dep_ == "nsubj" and c.lower_ in ("he", "she", "they", "it") for c in tok.children
+    )
 
 
 def _reporting_cue(art: _Article, hit: _Hit) -> _Hit | None:
