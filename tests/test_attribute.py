@@ -1372,3 +1372,26 @@ def test_naming_in_a_free_relative_inside_a_report_is_the_reporters(nlp: Languag
     text = ("Senator Ana Silva of Oregon said the party must reach voters who are in what "
             "she called a “restless mood” this spring.")
     assert row_holding(nlp, text, "restless mood")[2] == "Senator Ana Silva of Oregon"
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # the one who releases a text that says something is its speaker, not "that"
+        ("The coach released a letter on Friday that says the team is in “excellent shape” "
+         "for the season.", "excellent shape", "The coach"),
+        # "prompted X to make a comment that ...": X made it
+        ("The vote prompted the mayor to make a remark that described the plan as “a total "
+         "disaster.”", "a total disaster", "the mayor"),
+    ],
+)
+def test_the_issuer_of_a_text_speaks_for_it(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    assert row_holding(nlp, text, content)[2] == speaker
+
+
+def test_a_text_nobody_issues_keeps_its_relative_pronoun(nlp: Language) -> None:
+    # no issuer named as the subject: the relative pronoun still stands for the text
+    text = "A letter that says the team is in “excellent shape” arrived on Friday."
+    assert row_holding(nlp, text, "excellent shape")[2] == "that"

@@ -861,6 +861,10 @@ class _Article:
         if rel is not None and rel.i != head.i and rel.lower_ in _RELATIVE and (
             rel.tag_ in ("WP", "WDT")
         ):
+            issuer = _issuer(head)
+            if issuer is not None and self.inside[issuer.i] < 0:
+                # "He released a letter that says ...": the letter's issuer speaks
+                return _mention(issuer)
             self.antecedent[(rel.i, rel.i)] = _mention(head)
             return rel.i, rel.i
         return _mention(head)
@@ -889,6 +893,37 @@ class _Article:
         a = self.sentence_of(start)
         b = self.sentence_of(max(end - 1, start))
         return self._tokens(self.sentences[a].start, self.sentences[b].end)
+
+
+@lru_cache(maxsize=1)
+def _issued_nouns() -> frozenset[str]:
+    """pipeline/data/attribute_issued.txt: nouns of a text someone issues."""
+    text = resources.files("pipeline").joinpath("data/attribute_issued.txt").read_text("utf-8")
+    return frozenset(
+        line.strip().lower() for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+
+
+def _issuer(noun: Token) -> Token | None:
+    """Who issues the text ``noun`` names when it is the object of their verb: "He released
+    a letter", "the council passed a resolution", "prompted her to make a comment" (the
+    object of the verb a to-infinitive hangs on), "plans to reprint an editorial" (else its
+    subject); None for any other noun or when nobody is named."""
+    if noun.pos_ != "NOUN" or noun.dep_ != "dobj" or noun.lemma_.lower() not in _issued_nouns():
+        return None
+    verb = noun.head
+    if verb.pos_ != "VERB":
+        return None
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None and verb.dep_ == "xcomp":
+        up = verb.head
+        subj = next((c for c in up.children if c.dep_ == "dobj"), None) or next(
+            (c for c in up.children if c.dep_ == "nsubj"), None
+        )
+    if subj is None or subj.lower_ in _RELATIVE or not _can_speak(subj):
+        return None
+    return subj
 
 
 def _out_of_parentheses(tok: Token) -> Token:
