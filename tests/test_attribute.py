@@ -1502,3 +1502,46 @@ def test_reason_clause_after_the_cue_stays_reported(nlp: Language) -> None:
     text = "She said she travels often because “the work takes me everywhere.”"
     got = rows(run(nlp, text))
     assert [r for r in got if r[2] == "She" and r[3] == "say" and "work takes me" in r[1]]
+
+
+# --- Speaker accuracy on quoted attributions (spk3) ------------------------------------------
+
+
+def test_headline_name_owns_a_clause_holding_a_partial_quote(nlp: Language) -> None:
+    # "Name: clause with ‘quoted words’": the whole clause after the colon is the name's,
+    # not a speakerless quotation
+    text = ("Mayor Ana Silva: Council Is ‘Too Slow to Fix the Roads’\n\n"
+            "The mayor spoke to reporters on Monday.")
+    assert row_holding(nlp, text, "Too Slow") == (
+        "partial", "Council Is ‘Too Slow to Fix the Roads’", "Mayor Ana Silva", ":")
+
+
+def test_naming_in_a_free_relative_inside_a_report_is_the_reporters(nlp: Language) -> None:
+    # "what he called “...”" inside what the named speaker says: the report's quotation,
+    # given to the name that says it, not to the pronoun of the relative clause
+    text = ("Senator Ana Silva of Oregon said the party must reach voters who are in what "
+            "she called a “restless mood” this spring.")
+    assert row_holding(nlp, text, "restless mood")[2] == "Senator Ana Silva of Oregon"
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # the one who releases a text that says something is its speaker, not "that"
+        ("The coach released a letter on Friday that says the team is in “excellent shape” "
+         "for the season.", "excellent shape", "The coach"),
+        # "prompted X to make a comment that ...": X made it
+        ("The vote prompted the mayor to make a remark that described the plan as “a total "
+         "disaster.”", "a total disaster", "the mayor"),
+    ],
+)
+def test_the_issuer_of_a_text_speaks_for_it(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    assert row_holding(nlp, text, content)[2] == speaker
+
+
+def test_a_text_nobody_issues_keeps_its_relative_pronoun(nlp: Language) -> None:
+    # no issuer named as the subject: the relative pronoun still stands for the text
+    text = "A letter that says the team is in “excellent shape” arrived on Friday."
+    assert row_holding(nlp, text, "excellent shape")[2] == "that"

@@ -921,6 +921,10 @@ class _Article:
         if rel is not None and rel.i != head.i and rel.lower_ in _RELATIVE and (
             rel.tag_ in ("WP", "WDT")
         ):
+            issuer = _issuer(head)
+            if issuer is not None and self.inside[issuer.i] < 0:
+                # "He released a letter that says ...": the letter's issuer speaks
+                return _mention(issuer)
             self.antecedent[(rel.i, rel.i)] = _mention(head)
             return rel.i, rel.i
         first, last = _mention(head)
@@ -958,6 +962,37 @@ class _Article:
         a = self.sentence_of(start)
         b = self.sentence_of(max(end - 1, start))
         return self._tokens(self.sentences[a].start, self.sentences[b].end)
+
+
+@lru_cache(maxsize=1)
+def _issued_nouns() -> frozenset[str]:
+    """pipeline/data/attribute_issued.txt: nouns of a text someone issues."""
+    text = resources.files("pipeline").joinpath("data/attribute_issued.txt").read_text("utf-8")
+    return frozenset(
+        line.strip().lower() for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    )
+
+
+def _issuer(noun: Token) -> Token | None:
+    """Who issues the text ``noun`` names when it is the object of their verb: "He released
+    a letter", "the council passed a resolution", "prompted her to make a comment" (the
+    object of the verb a to-infinitive hangs on), "plans to reprint an editorial" (else its
+    subject); None for any other noun or when nobody is named."""
+    if noun.pos_ != "NOUN" or noun.dep_ != "dobj" or noun.lemma_.lower() not in _issued_nouns():
+        return None
+    verb = noun.head
+    if verb.pos_ != "VERB":
+        return None
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None and verb.dep_ == "xcomp":
+        up = verb.head
+        subj = next((c for c in up.children if c.dep_ == "dobj"), None) or next(
+            (c for c in up.children if c.dep_ == "nsubj"), None
+        )
+    if subj is None or subj.lower_ in _RELATIVE or not _can_speak(subj):
+        return None
+    return subj
 
 
 def _out_of_parentheses(tok: Token) -> Token:
@@ -1221,12 +1256,32 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
                 and not _weak_inner(art, outer) and art.speaker_head(outer) is not None
             ):
                 return outer, True, 0
+    if best[2] and hit.last < lo and _free_relative(hit.token):
+        # "Murphy said voters are in what he called a “revolutionary mood”": a pronoun's
+        # naming inside what another cue reports is that report's quotation
+        anc, steps = hit.token, 0
+        while anc.head is not anc and steps < 8:
+            outer = art.hit_at.get(anc.head.i)
+            anc, steps = anc.head, steps + 1
+            if (
+                outer is not None and outer.cls in _SPEECH and outer.lemma != "according to"
+                and art.inside[anc.i] < 0 and art.speaker_head(outer) is not None
+            ):
+                return outer, True, 0
     if best[2] and hit.last < lo:
         # (a cue after its quotation, "“...,” she said", is the quotation's own tag)
         outer = _reporting_cue(art, hit)
         if outer is not None:
             return outer, True, 0
     return best[1], best[2], best[3]
+
+
+def _free_relative(tok: Token) -> bool:
+    """Whether ``tok`` is the verb of a free relative "what he calls" / "what they
+    described as" whose subject is a personal pronoun."""
+    return any(c.lower_ == "what" and c.i < tok.i for c in tok.children) and any(
+        c.dep_ == "nsubj" and c.lower_ in ("he", "she", "they", "it") for c in tok.children
+    )
 
 
 def _reporting_cue(art: _Article, hit: _Hit) -> _Hit | None:
@@ -2070,7 +2125,8 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
             continue
         inner = [d for d in drafts if _overlap(span[0], span[1], d.start, d.end) > 0]
         if inner and not all(
-            d.speaker is not None and doc[d.speaker[0]].lower_ in _DIALOGUE_PRONOUNS
+            d.speaker is None and d.cue is None or d.speaker is not None
+            and doc[d.speaker[0]].lower_ in _DIALOGUE_PRONOUNS
             and d.speaker[0] == d.speaker[1] for d in inner
         ):
             continue
