@@ -1545,3 +1545,25 @@ def test_a_text_nobody_issues_keeps_its_relative_pronoun(nlp: Language) -> None:
     # no issuer named as the subject: the relative pronoun still stands for the text
     text = "A letter that says the team is in “excellent shape” arrived on Friday."
     assert row_holding(nlp, text, "excellent shape")[2] == "that"
+
+
+# --- Gerund cues inside an outer report (gerund) ---------------------------------------------
+
+
+def test_gerund_naming_inside_a_report_is_the_reporters(nlp: Language) -> None:
+    # "X said ... Y calling it “...”": the outer speaker reports the naming; the words are
+    # given to the one who says them, not to the subject of the gerund
+    text = ("The senator said the new plan was no different from the governor calling the old "
+            "budget “a reckless gamble” years ago.")
+    assert row_holding(nlp, text, "reckless gamble")[2] == "The senator"
+
+
+def test_coordinated_gerund_keeps_its_own_record(nlp: Language) -> None:
+    # "telling X that ... “...” and questioning how ... “...”": the second gerund (parsed as
+    # hanging inside the first report) takes the outer speaker but stays its own record
+    text = ("The coach sharpened her complaints on Friday, telling NBC that Miller is a "
+            "“faker” and questioning how he has “managed to avoid paying his bills.”")
+    got = rows(run(nlp, text))
+    assert [r for r in got if r[3] == "tell" and r[2] == "The coach"]
+    asked = [r for r in got if r[3] == "question"]
+    assert asked and asked[0][2] == "The coach" and asked[0][1].startswith("how he has")

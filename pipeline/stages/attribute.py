@@ -878,6 +878,9 @@ class _Article:
         self.hits = _find_hits(doc, self.inside, self.toks)
         # A relative pronoun speaker ("who") -> the mention it stands for, which names it.
         self.antecedent: dict[tuple[int, int], tuple[int, int]] = {}
+        #: The outer cue whose speaker a gerund cue's quotation takes ("X said, Y calling it
+        #: “...”"), by the gerund's token; the gerund keeps the quotation's own record.
+        self.lead: dict[int, _Hit] = {}
         #: The phrase before a cue the tagger took for a noun or participle, after a
         #: quotation ("“...,” the ad states."), by the cue's token.
         self.trailing: dict[int, Token] = {}
@@ -1256,7 +1259,9 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
                 and not _weak_inner(art, outer) and art.speaker_head(outer) is not None
             ):
                 return outer, True, 0
-    if best[2] and hit.last < lo and _free_relative(hit.token):
+    gerund = hit.token.dep_ in ("acl", "advcl", "pcomp") and hit.token.tag_ == "VBG"
+    inner = art.speaker_head(hit) if gerund else None
+    if best[2] and hit.last < lo and (_free_relative(hit.token) or gerund):
         # "Murphy said voters are in what he called a “revolutionary mood”": a pronoun's
         # naming inside what another cue reports is that report's quotation
         anc, steps = hit.token, 0
@@ -1267,6 +1272,14 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
                 outer is not None and outer.cls in _SPEECH and outer.lemma != "according to"
                 and art.inside[anc.i] < 0 and art.speaker_head(outer) is not None
             ):
+                if gerund:
+                    # "X said it was like Y calling it “...”": the outer speaker's words, but
+                    # the gerund's own record and clause (not merged into the outer report)
+                    source = art.speaker_head(outer)
+                    if inner is None or source is None or inner.i == source.i:
+                        break  # (the same speaker's gerund: "telling CNN ... and questioning")
+                    art.lead[hit.token.i] = outer
+                    return best[1], best[2], best[3]
                 return outer, True, 0
     if best[2] and hit.last < lo:
         # (a cue after its quotation, "“...,” she said", is the quotation's own tag)
@@ -1976,10 +1989,11 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
         words = _content_words(doc, qtoks)
         if found is not None:
             hit, linked, gap = found
-            spk = art.speaker_head(hit)
+            lead = art.lead.get(hit.token.i, hit)
+            spk = art.speaker_head(lead)
             lo_q, hi_q = qtoks.start, qtoks.stop - 1
             speaker = (
-                art.mention(hit, spk) if spk is not None
+                art.mention(lead, spk) if spk is not None
                 else _surface_speaker(art, hit, lo_q, hi_q)
             )
             if speaker is not None and art.inside[speaker[0]] >= 0:
@@ -2210,7 +2224,10 @@ def _folds_into(inner: _Draft, outer: _Draft) -> bool:
     if inner.speaker is None or cue is None:
         # nobody's words, unless the outer report only begins after them
         return outer.cue is not None and outer.cue.token.idx < inner.quote.open_start
-    return cue.token.dep_ != "conj" and cue.token.idx < inner.quote.open_start
+    tok = cue.token
+    if tok.i > 0 and tok.nbor(-1).dep_ == "cc" and tok.tag_ == "VBG":
+        return False  # (a gerund after "and", "telling X “...” and questioning “...”")
+    return tok.dep_ != "conj" and tok.idx < inner.quote.open_start
 
 
 def _same_speaker(doc: Doc, outer: tuple[int, int] | None, inner: tuple[int, int] | None) -> bool:
