@@ -1545,3 +1545,37 @@ def test_a_text_nobody_issues_keeps_its_relative_pronoun(nlp: Language) -> None:
     # no issuer named as the subject: the relative pronoun still stands for the text
     text = "A letter that says the team is in “excellent shape” arrived on Friday."
     assert row_holding(nlp, text, "excellent shape")[2] == "that"
+
+
+# --- naming2: verbs of naming that are no cue, and quoted forms of words -------------------
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # the predicate of "name"/"nickname" (no cue of their own) is what the subject calls X
+        ("The senator named her the “quiet power broker” of the party.",
+         "her the “quiet power broker” of the party", "The senator"),
+        ("Fans nicknamed the striker “the Hammer” after the final.",
+         "the striker “the Hammer”", "Fans"),
+    ],
+)
+def test_predicate_of_a_naming_verb_is_the_subjects(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    row = row_holding(nlp, text, content)
+    assert (row[1], row[2]) == (content, speaker)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a passive names no namer; a name given to a thing is a title, not words said
+        "The senator was named the “most effective” member of the chamber.",
+        "The coach named the new stadium “Harbor Field.”",
+    ],
+)
+def test_naming_verb_without_namer_or_with_a_title_links_nothing(
+    nlp: Language, text: str
+) -> None:
+    assert all(r[2] is None for r in rows(run(nlp, text)))

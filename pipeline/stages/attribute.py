@@ -1574,8 +1574,10 @@ _AS_PATH = frozenset({"amod", "compound", "nmod", "conj", "dobj", "appos"})
 def _as_naming(doc: Doc, qtoks: set[int]) -> Token | None:
     """The verb of "VERB X as (a) “...”" when the quotation is what X is called: the
     verb has an object before its "as" ("described the deal as a “breakthrough”") or the
-    "as" hangs on that object ("portray his run as a “working-class” revolt"). Not "such
-    as", "as well as", nor a passive ("was described as"), whose speaker is not named."""
+    "as" hangs on that object ("portray his run as a “working-class” revolt"); or the
+    verb of naming whose predicate the quotation is, when it is no cue ("named him the
+    “...”"). Not "such as", "as well as", nor a passive ("was described as"), whose speaker
+    is not named."""
     for t in qtoks:
         cur = doc[t]
         if cur.head.i in qtoks or cur.head.i == cur.i:
@@ -1584,6 +1586,12 @@ def _as_naming(doc: Doc, qtoks: set[int]) -> Token | None:
             head = cur.head
             if head.lower_ == "as" and head.dep_ == "prep":
                 return _naming_verb(head)
+            if cur.dep_ == "oprd" and head.lemma_.lower() in _NAMING_CUES and head.pos_ == "VERB":
+                # "named him the “...” of the race": the predicate of a verb of naming
+                # that is no cue of its own ("name", "nickname", "christen")
+                obj = _named_object(head, cur.left_edge.i)
+                passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in head.children)
+                return head if obj is not None and not passive else None
             if cur.dep_ not in _AS_PATH or head.i == cur.i:
                 break
             cur = head
