@@ -1579,3 +1579,38 @@ def test_naming_verb_without_namer_or_with_a_title_links_nothing(
     nlp: Language, text: str
 ) -> None:
     assert all(r[2] is None for r in rows(run(nlp, text)))
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # a quoted form of words on "phrase", "line", "moniker" ...: the words of the one
+        # who takes them up, the noun's verb's subject
+        ("Many voters disliked the phrase “tax relief.”", "tax relief", "Many voters"),
+        ("The mayor fixated on the “harbor” line.", "harbor", "The mayor"),
+        ("He doubled down on the “king of debt” moniker.", "king of debt", "He"),
+        ("The mayor adopted the nickname “iron lady” after the vote.", "iron lady",
+         "The mayor"),
+    ],
+)
+def test_quoted_form_of_words_is_its_users(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    assert row_holding(nlp, text, content)[2] == speaker
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the noun of words as subject: nobody takes the words up
+        "The phrase “tax relief” appears twice in the bill.",
+        # a slogan or nickname written as a name is cited, not said
+        "The mayor adopted the nickname “Iron Lady” after the vote.",
+        # a scare quote on a noun that is no form of words
+        "The firms signed a “no-limits” partnership on Monday.",
+    ],
+)
+def test_quoted_words_without_user_or_written_as_a_name_link_nothing(
+    nlp: Language, text: str
+) -> None:
+    assert all(r[2] is None for r in rows(run(nlp, text)))

@@ -1164,6 +1164,8 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
             if a in hit_at and (a not in depth or depth[a] > d):
                 depth[a] = d
     verb = _as_naming(doc, qtoks)
+    if verb is None:
+        verb = _word_naming(doc, qtoks)
     if verb is not None and verb.i not in art.hit_at and art.inside[verb.i] < 0:
         # "Merkel heralded the deal as a “breakthrough”", "he went after Trump as a “...”":
         # what someone calls a thing "as" is their word, whatever the verb.
@@ -1598,6 +1600,47 @@ def _as_naming(doc: Doc, qtoks: set[int]) -> Token | None:
     return None
 
 
+#: Nouns that name a form of words: "the phrase “...”", "the “...” moniker".
+_WORD_NOUNS = frozenset(
+    "phrase word term line moniker nickname label slogan catchphrase mantra refrain motto"
+    " expression epithet sobriquet tagline".split()
+)
+
+
+def _word_naming(doc: Doc, qtoks: set[int]) -> Token | None:
+    """The verb of "VERB the phrase “...”", "VERB on the “...” moniker" when the quotation
+    is a form of words its subject uses or takes up ("doubled down on the “king of debt”
+    moniker", "didn't like the phrase “self-deportation”"): the verb that has the noun
+    for its object, or for the object of its preposition. Not a passive, whose speaker is
+    not named, nor the noun as subject ("the phrase “...” appears in the bill"), nor a name
+    ("their common slogan, “Stronger Together”", "the nickname “Honest Abe”"): a slogan or
+    a nickname written as a name is cited, not said."""
+    if qtoks and _name_case(doc, range(min(qtoks), max(qtoks) + 1)):
+        return None
+    for t in qtoks:
+        cur = doc[t]
+        if cur.head.i in qtoks or cur.head.i == cur.i or cur.is_punct:
+            continue
+        noun = cur.head
+        if cur.dep_ not in ("appos", "nmod", "compound", "amod") or (
+            noun.lemma_.lower() not in _WORD_NOUNS or noun.pos_ != "NOUN"
+        ):
+            return None
+        if cur.dep_ == "appos" and cur.i < noun.i:
+            return None
+        verb = noun.head
+        if noun.dep_ == "pobj" and verb.dep_ == "prep":
+            verb = verb.head
+        elif noun.dep_ != "dobj":
+            return None
+        if verb.pos_ != "VERB" or verb.i > noun.i or any(
+            c.dep_ in ("auxpass", "nsubjpass") for c in verb.children
+        ):
+            return None
+        return verb
+    return None
+
+
 def _naming_verb(as_tok: Token) -> Token | None:
     """The verb that names something "as" ``as_tok`` says, or None."""
     doc = as_tok.doc
@@ -1739,6 +1782,10 @@ def _in_setting(hit: _Hit, qtoks: set[int]) -> bool:
         if c.dep_ in _SETTING_DEPS or c.dep_ == "prep" and c.lower_ in _SETTING_PREPS:
             if _that_clause(c, qtoks) is not None:
                 continue  # "says in a statement that “...”": the clause misattached to it
+            if hit.cls == "naming" and any(
+                g.dep_ == "pobj" and g.lemma_.lower() in _WORD_NOUNS for g in c.children
+            ):
+                continue  # "doubled down on the “...” moniker": words, not a setting
             if any(t.i in qtoks for t in c.subtree):
                 return True
     return False
