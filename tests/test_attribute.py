@@ -1614,3 +1614,18 @@ def test_quoted_words_without_user_or_written_as_a_name_link_nothing(
     nlp: Language, text: str
 ) -> None:
     assert all(r[2] is None for r in rows(run(nlp, text)))
+
+
+def test_as_naming_across_a_setting_between_object_and_as(nlp: Language) -> None:
+    # "described X during an interview as “...”": the "as" hung on the setting's noun
+    text = ("The governor described the trade group during a radio interview as “a relic of "
+            "another era.”")
+    row = row_holding(nlp, text, "a relic of another era")
+    assert row[0] == "partial" and row[2] == "The governor"
+    assert row[1].startswith("the trade group")
+
+
+def test_a_setting_holding_a_title_stays_a_setting(nlp: Language) -> None:
+    # no "as" naming: a quotation in the setting is a title or a term, not the speaker's
+    text = "The governor met the trade group during events such as “Harbor Days” last week."
+    assert all(r[2] is None for r in rows(run(nlp, text)))

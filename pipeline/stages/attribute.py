@@ -1658,6 +1658,12 @@ def _naming_verb(as_tok: Token) -> Token | None:
         and head.head.head.i < head.head.i
     ):
         verb = head.head.head
+    elif head.dep_ == "pobj" and head.head.dep_ == "prep" and head.head.lower_ in _SETTING_PREPS:
+        # "described the group during an interview as “...”": the "as" hung on the setting
+        # between the object and it
+        prep = head.head
+        if prep.head.pos_ == "VERB" and _named_object(prep.head, prep.i) is not None:
+            verb = prep.head
     if verb is None or any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
         return None
     return verb
@@ -1786,6 +1792,10 @@ def _in_setting(hit: _Hit, qtoks: set[int]) -> bool:
                 g.dep_ == "pobj" and g.lemma_.lower() in _WORD_NOUNS for g in c.children
             ):
                 continue  # "doubled down on the “...” moniker": words, not a setting
+            if any(t.i in qtoks for t in c.subtree) and (
+                getattr(_as_naming(hit.token.doc, qtoks), "i", -1) == hit.token.i
+            ):
+                continue  # "described X during an interview as “...”", "as" misattached
             if any(t.i in qtoks for t in c.subtree):
                 return True
     return False
