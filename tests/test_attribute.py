@@ -1567,3 +1567,87 @@ def test_coordinated_gerund_keeps_its_own_record(nlp: Language) -> None:
     assert [r for r in got if r[3] == "tell" and r[2] == "The coach"]
     asked = [r for r in got if r[3] == "question"]
     assert asked and asked[0][2] == "The coach" and asked[0][1].startswith("how he has")
+
+
+# --- naming2: verbs of naming that are no cue, and quoted forms of words -------------------
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # the predicate of "name"/"nickname" (no cue of their own) is what the subject calls X
+        ("The senator named her the “quiet power broker” of the party.",
+         "her the “quiet power broker” of the party", "The senator"),
+        ("Fans nicknamed the striker “the Hammer” after the final.",
+         "the striker “the Hammer”", "Fans"),
+    ],
+)
+def test_predicate_of_a_naming_verb_is_the_subjects(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    row = row_holding(nlp, text, content)
+    assert (row[1], row[2]) == (content, speaker)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a passive names no namer; a name given to a thing is a title, not words said
+        "The senator was named the “most effective” member of the chamber.",
+        "The coach named the new stadium “Harbor Field.”",
+    ],
+)
+def test_naming_verb_without_namer_or_with_a_title_links_nothing(
+    nlp: Language, text: str
+) -> None:
+    assert all(r[2] is None for r in rows(run(nlp, text)))
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # a quoted form of words on "phrase", "line", "moniker" ...: the words of the one
+        # who takes them up, the noun's verb's subject
+        ("Many voters disliked the phrase “tax relief.”", "tax relief", "Many voters"),
+        ("The mayor fixated on the “harbor” line.", "harbor", "The mayor"),
+        ("He doubled down on the “king of debt” moniker.", "king of debt", "He"),
+        ("The mayor adopted the nickname “iron lady” after the vote.", "iron lady",
+         "The mayor"),
+    ],
+)
+def test_quoted_form_of_words_is_its_users(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    assert row_holding(nlp, text, content)[2] == speaker
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the noun of words as subject: nobody takes the words up
+        "The phrase “tax relief” appears twice in the bill.",
+        # a slogan or nickname written as a name is cited, not said
+        "The mayor adopted the nickname “Iron Lady” after the vote.",
+        # a scare quote on a noun that is no form of words
+        "The firms signed a “no-limits” partnership on Monday.",
+    ],
+)
+def test_quoted_words_without_user_or_written_as_a_name_link_nothing(
+    nlp: Language, text: str
+) -> None:
+    assert all(r[2] is None for r in rows(run(nlp, text)))
+
+
+def test_as_naming_across_a_setting_between_object_and_as(nlp: Language) -> None:
+    # "described X during an interview as “...”": the "as" hung on the setting's noun
+    text = ("The governor described the trade group during a radio interview as “a relic of "
+            "another era.”")
+    row = row_holding(nlp, text, "a relic of another era")
+    assert row[0] == "partial" and row[2] == "The governor"
+    assert row[1].startswith("the trade group")
+
+
+def test_a_setting_holding_a_title_stays_a_setting(nlp: Language) -> None:
+    # no "as" naming: a quotation in the setting is a title or a term, not the speaker's
+    text = "The governor met the trade group during events such as “Harbor Days” last week."
+    assert all(r[2] is None for r in rows(run(nlp, text)))

@@ -1167,6 +1167,8 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
             if a in hit_at and (a not in depth or depth[a] > d):
                 depth[a] = d
     verb = _as_naming(doc, qtoks)
+    if verb is None:
+        verb = _word_naming(doc, qtoks)
     if verb is not None and verb.i not in art.hit_at and art.inside[verb.i] < 0:
         # "Merkel heralded the deal as a “breakthrough”", "he went after Trump as a “...”":
         # what someone calls a thing "as" is their word, whatever the verb.
@@ -1587,8 +1589,10 @@ _AS_PATH = frozenset({"amod", "compound", "nmod", "conj", "dobj", "appos"})
 def _as_naming(doc: Doc, qtoks: set[int]) -> Token | None:
     """The verb of "VERB X as (a) “...”" when the quotation is what X is called: the
     verb has an object before its "as" ("described the deal as a “breakthrough”") or the
-    "as" hangs on that object ("portray his run as a “working-class” revolt"). Not "such
-    as", "as well as", nor a passive ("was described as"), whose speaker is not named."""
+    "as" hangs on that object ("portray his run as a “working-class” revolt"); or the
+    verb of naming whose predicate the quotation is, when it is no cue ("named him the
+    “...”"). Not "such as", "as well as", nor a passive ("was described as"), whose speaker
+    is not named."""
     for t in qtoks:
         cur = doc[t]
         if cur.head.i in qtoks or cur.head.i == cur.i:
@@ -1597,9 +1601,56 @@ def _as_naming(doc: Doc, qtoks: set[int]) -> Token | None:
             head = cur.head
             if head.lower_ == "as" and head.dep_ == "prep":
                 return _naming_verb(head)
+            if cur.dep_ == "oprd" and head.lemma_.lower() in _NAMING_CUES and head.pos_ == "VERB":
+                # "named him the “...” of the race": the predicate of a verb of naming
+                # that is no cue of its own ("name", "nickname", "christen")
+                obj = _named_object(head, cur.left_edge.i)
+                passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in head.children)
+                return head if obj is not None and not passive else None
             if cur.dep_ not in _AS_PATH or head.i == cur.i:
                 break
             cur = head
+    return None
+
+
+#: Nouns that name a form of words: "the phrase “...”", "the “...” moniker".
+_WORD_NOUNS = frozenset(
+    "phrase word term line moniker nickname label slogan catchphrase mantra refrain motto"
+    " expression epithet sobriquet tagline".split()
+)
+
+
+def _word_naming(doc: Doc, qtoks: set[int]) -> Token | None:
+    """The verb of "VERB the phrase “...”", "VERB on the “...” moniker" when the quotation
+    is a form of words its subject uses or takes up ("doubled down on the “king of debt”
+    moniker", "didn't like the phrase “self-deportation”"): the verb that has the noun
+    for its object, or for the object of its preposition. Not a passive, whose speaker is
+    not named, nor the noun as subject ("the phrase “...” appears in the bill"), nor a name
+    ("their common slogan, “Stronger Together”", "the nickname “Honest Abe”"): a slogan or
+    a nickname written as a name is cited, not said."""
+    if qtoks and _name_case(doc, range(min(qtoks), max(qtoks) + 1)):
+        return None
+    for t in qtoks:
+        cur = doc[t]
+        if cur.head.i in qtoks or cur.head.i == cur.i or cur.is_punct:
+            continue
+        noun = cur.head
+        if cur.dep_ not in ("appos", "nmod", "compound", "amod") or (
+            noun.lemma_.lower() not in _WORD_NOUNS or noun.pos_ != "NOUN"
+        ):
+            return None
+        if cur.dep_ == "appos" and cur.i < noun.i:
+            return None
+        verb = noun.head
+        if noun.dep_ == "pobj" and verb.dep_ == "prep":
+            verb = verb.head
+        elif noun.dep_ != "dobj":
+            return None
+        if verb.pos_ != "VERB" or verb.i > noun.i or any(
+            c.dep_ in ("auxpass", "nsubjpass") for c in verb.children
+        ):
+            return None
+        return verb
     return None
 
 
@@ -1620,6 +1671,12 @@ def _naming_verb(as_tok: Token) -> Token | None:
         and head.head.head.i < head.head.i
     ):
         verb = head.head.head
+    elif head.dep_ == "pobj" and head.head.dep_ == "prep" and head.head.lower_ in _SETTING_PREPS:
+        # "described the group during an interview as “...”": the "as" hung on the setting
+        # between the object and it
+        prep = head.head
+        if prep.head.pos_ == "VERB" and _named_object(prep.head, prep.i) is not None:
+            verb = prep.head
     if verb is None or any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children):
         return None
     return verb
@@ -1744,6 +1801,14 @@ def _in_setting(hit: _Hit, qtoks: set[int]) -> bool:
         if c.dep_ in _SETTING_DEPS or c.dep_ == "prep" and c.lower_ in _SETTING_PREPS:
             if _that_clause(c, qtoks) is not None:
                 continue  # "says in a statement that “...”": the clause misattached to it
+            if hit.cls == "naming" and any(
+                g.dep_ == "pobj" and g.lemma_.lower() in _WORD_NOUNS for g in c.children
+            ):
+                continue  # "doubled down on the “...” moniker": words, not a setting
+            if any(t.i in qtoks for t in c.subtree) and (
+                getattr(_as_naming(hit.token.doc, qtoks), "i", -1) == hit.token.i
+            ):
+                continue  # "described X during an interview as “...”", "as" misattached
             if any(t.i in qtoks for t in c.subtree):
                 return True
     return False
