@@ -1651,3 +1651,38 @@ def test_a_setting_holding_a_title_stays_a_setting(nlp: Language) -> None:
     # no "as" naming: a quotation in the setting is a title or a term, not the speaker's
     text = "The governor met the trade group during events such as “Harbor Days” last week."
     assert all(r[2] is None for r in rows(run(nlp, text)))
+
+
+# --- "in the words of X", "in X's words": a source phrase like "according to X" --------------
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        ("The plan is, in the words of one aide, “dead on arrival.”", "dead on arrival",
+         "one aide"),
+        # the parse hangs the phrase on another verb than the quotation: still the quotation's
+        ("It was a sign that the governor was, in the words of a senior adviser, “the "
+         "torchbearer” of the movement.", "the torchbearer", "a senior adviser"),
+        ("The senator, in his own words, “never wanted the job.”", "never wanted the job",
+         "his"),
+    ],
+)
+def test_in_the_words_of_names_the_quoted(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    row = row_holding(nlp, text, content)
+    assert row[2] == speaker and row[3] == "according to"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # words that are read or cited, not a source phrase
+        "He read the words of the treaty aloud before the vote.",
+        # "in other words" restates; nobody is named
+        "In other words, the budget will shrink next year.",
+    ],
+)
+def test_words_that_are_no_source_phrase(nlp: Language, text: str) -> None:
+    assert all(r[3] != "according to" for r in rows(run(nlp, text)))

@@ -213,6 +213,24 @@ def _negated(tok: Token, inside: list[int]) -> bool:
     )
 
 
+def _in_words_of(doc: Doc, tok: Token) -> int | None:
+    """Last token of "in the words of" or "in X's (own) words" opening at ``tok`` ("in"),
+    whose object (after "of") or possessor is who is quoted; None when it is no such phrase."""
+    words = next((c for c in tok.children if c.dep_ == "pobj" and c.lower_ == "words"), None)
+    if words is None or words.i > tok.i + 5:
+        return None
+    if words.i == tok.i + 2 and doc[tok.i + 1].lower_ == "the":
+        of = next((c for c in words.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        if of is not None and of.i == words.i + 1 and any(c.dep_ == "pobj" for c in of.children):
+            return of.i
+        return None
+    if any(c.dep_ == "poss" for c in words.children) and not any(
+        c.dep_ == "amod" and c.lower_ not in ("own",) for c in words.children
+    ):
+        return words.i
+    return None
+
+
 def _find_hits(doc: Doc, inside: list[int], toks: list[Token] | None = None) -> list[_Hit]:
     """Every cue occurrence outside quotations (``toks``: the doc's tokens, when at hand)."""
     lex = cue_lexicon()
@@ -225,6 +243,10 @@ def _find_hits(doc: Doc, inside: list[int], toks: list[Token] | None = None) -> 
         low = tok.lower_
         if low == "according" and tok.i + 1 < n and doc[tok.i + 1].lower_ == "to":
             hits.append(_Hit(tok, tok.i, tok.i + 1, "according to", "phrase"))
+            continue
+        if low == "in" and (words := _in_words_of(doc, tok)) is not None:
+            # "in the words of X", "in her words": "according to X" with the words quoted
+            hits.append(_Hit(tok, tok.i, words, "according to", "phrase"))
             continue
         if tok.pos_ in ("VERB", "AUX") or tok.tag_.startswith("VB"):
             lemma = tok.lemma_.lower()
@@ -358,7 +380,7 @@ def _speaker_head(
     if hit.lemma == "according to":
         to = tok.doc[hit.last]
         for c in list(to.children) + list(tok.children):
-            if c.dep_ == "pobj":
+            if c.dep_ == "pobj" or c.dep_ == "poss" and to.lower_ == "words":
                 return c
         return None
     if hit.lemma == "quote as say":
@@ -1204,6 +1226,12 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
         ):
             # "Over the long term, according to the budget office, the rise in debt “is
             # mainly ...”": "according to" sets the source of the clause that holds the quote.
+            link_depth = 2
+        if link_depth == 99 and hit.lemma == "according to" and tok.lower_ == "in" and (
+            tok.right_edge.i < lo and all(doc[i].is_punct for i in range(tok.right_edge.i + 1, lo))
+        ):
+            # "X was, in the words of an aide, “the torchbearer”": the phrase introduces the
+            # quotation right after it, however the parse hangs the two.
             link_depth = 2
         if link_depth == 99 and hit.cls in _SPEECH and _parenthetical(hit, art.inside):
             # "African-Americans, he said, can ''rock like Jimi''": a cue set off by commas
@@ -2085,6 +2113,10 @@ def attribute(document: Document, sentences: list[Sentence], doc: Doc) -> list[A
                         continue
                 start, end = clause if clause else (q.start, q.end)
                 start, end = min(start, q.start), max(end, q.end)
+                if speaker is not None and start <= doc[speaker[0]].idx < q.start and (
+                    hit.lemma == "according to" and hit.token.lower_ == "in"
+                ):
+                    start = q.start  # "X was, in the words of an aide, “...” of Y": from the quote
                 if speaker is not None and start <= doc[speaker[0]].idx < end:
                     continue  # "highlighted by a declaration of a “no-limits” ...": no speaker
                 twin = _same_cue(drafts, hit, start, end)
