@@ -1686,3 +1686,29 @@ def test_in_the_words_of_names_the_quoted(
 )
 def test_words_that_are_no_source_phrase(nlp: Language, text: str) -> None:
     assert all(r[3] != "according to" for r in rows(run(nlp, text)))
+
+
+# --- a passive naming with a by-agent: the agent is who calls it so -------------------------
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # the parse hangs the "as" on the agent
+        ("The talks will turn to the ballot, an option seen by organizers as a “lifeboat” for "
+         "moderates.", "lifeboat", "organizers"),
+        ("The plan was described by aides as “a disaster in waiting.”", "a disaster in waiting",
+         "aides"),
+    ],
+)
+def test_passive_naming_by_agent_is_the_agents(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    row = row_holding(nlp, text, content)
+    assert row[0] == "partial" and row[2] == speaker and row[1].startswith("as ")
+
+
+def test_passive_by_agent_of_no_cue_links_nothing(nlp: Language) -> None:
+    # "approve" is no verb of saying or naming: the agent approves, the words are not theirs
+    text = "The measure was approved by the board as “a first step.”"
+    assert all(r[2] is None for r in rows(run(nlp, text)))

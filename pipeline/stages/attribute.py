@@ -1581,6 +1581,16 @@ def _clause_of(hit: _Hit, q: QuoteSpan, art: _Article) -> tuple[int, int] | None
                 ):
                     last = t.i - 1  # "..., according to CCTV" relays; it is not content
                     break
+            if c.dep_ == "agent":
+                # "an option seen by organizers as a “lifeboat”": the parse hangs the "as"
+                # on the agent, who is the speaker; what is called is from the "as" on
+                named = next((
+                    a for g in c.children if g.dep_ == "pobj" for a in g.children
+                    if a.dep_ == "prep" and a.lower_ == "as" and qtoks & {t.i for t in a.subtree}
+                ), None)
+                if named is None:
+                    return None
+                first, last = named.i, _name_end(art, q, named.right_edge.i)
             if c.dep_ == "prep" and hit.cls == "noun":
                 # "his rejection of “...”": what is rejected, not what is said of it
                 first, last = c.i + 1, _name_end(art, q, last)
