@@ -1712,3 +1712,33 @@ def test_passive_by_agent_of_no_cue_links_nothing(nlp: Language) -> None:
     # "approve" is no verb of saying or naming: the agent approves, the words are not theirs
     text = "The measure was approved by the board as “a first step.”"
     assert all(r[2] is None for r in rows(run(nlp, text)))
+
+
+# --- a second report tied on by "before"/"after"/"while" ends the first ---------------------
+
+
+def test_report_stops_before_a_second_report_of_the_speaker(nlp: Language) -> None:
+    text = ("The mayor said the budget was “balanced at last” on the radio before claiming that "
+            "the new taxes were “a gift to the city.”")
+    got = rows(run(nlp, text))
+    first = next(r for r in got if "balanced at last" in r[1])
+    assert "claiming" not in first[1] and "gift" not in first[1] and first[2] == "The mayor"
+    second = next(r for r in got if "a gift to the city" in r[1])
+    assert second[2] == "The mayor" and "balanced" not in second[1]
+
+
+@pytest.mark.parametrize(
+    "text, kept",
+    [
+        # no verb of saying after "before": the clause runs on
+        ("The mayor said the budget was “balanced at last” before leaving for the capital.",
+         "before leaving"),
+        # a verb of saying with neither a clause nor a quotation of its own
+        ("The mayor said the budget was “balanced at last” after speaking with aides.",
+         "after speaking"),
+    ],
+)
+def test_report_runs_on_past_a_subordinate_that_is_no_report(
+    nlp: Language, text: str, kept: str
+) -> None:
+    assert kept in row_holding(nlp, text, "balanced at last")[1]

@@ -1615,7 +1615,7 @@ def _clause_of(hit: _Hit, q: QuoteSpan, art: _Article) -> tuple[int, int] | None
                     first = objs[0].left_edge.i
                 if naming:
                     last = _name_end(art, q, last)
-            return _trim(art, first, last)
+            return _trim(art, first, _before_next_report(art, first, last))
     return None
 
 
@@ -2694,7 +2694,38 @@ def _indirect_content(art: _Article, hit: _Hit) -> tuple[int, int] | None:
         _content_words(doc, range(c.left_edge.i, c.right_edge.i + 1)) > 0
     ):
         return None
-    return _trim(art, c.left_edge.i, _opening_of_next(art, c))
+    first = c.left_edge.i
+    return _trim(art, first, _before_next_report(art, first, _opening_of_next(art, c)))
+
+
+#: Subordinators of time that open a second report of the same speaker ("said ... before
+#: claiming that ...").
+_NEXT_REPORT_MARKS = frozenset({"before", "after", "while"})
+
+
+def _before_next_report(art: _Article, first: int, last: int) -> int:
+    """Last token of a reported clause first..last that stops before a second report tied
+    on by a subordinator of time ("said the deadlock has “kept us safe” before claiming that
+    open borders are ..."): a gerund cue of saying with a complement clause or a quotation
+    of its own is what the speaker said next, not part of the first report."""
+    doc = art.doc
+    for i in range(first + 1, last):
+        t = doc[i]
+        if t.lower_ not in _NEXT_REPORT_MARKS or t.dep_ not in ("prep", "mark") or (
+            art.inside[i] >= 0
+        ):
+            continue
+        g = doc[i + 1]
+        hit = art.hit_at.get(g.i)
+        if hit is None or hit.cls not in _SPEECH or g.tag_ != "VBG" or g.head.i != t.i and (
+            t.head.i != g.i
+        ):
+            continue
+        if any(c.dep_ == "ccomp" for c in g.children) or any(
+            art.inside[k] >= 0 for k in range(g.i + 1, g.right_edge.i + 1)
+        ):
+            return i - 1
+    return last
 
 
 def _time_phrase(t: Token) -> bool:
