@@ -1742,3 +1742,9 @@ def test_report_runs_on_past_a_subordinate_that_is_no_report(
     nlp: Language, text: str, kept: str
 ) -> None:
     assert kept in row_holding(nlp, text, "balanced at last")[1]
+
+
+def test_passive_by_agent_without_as_keeps_no_speaker(nlp: Language) -> None:
+    # no "as": the quotation in the agent's phrase is no naming by the agent
+    text = "Their ties were highlighted by a declaration of a “no-limits” partnership."
+    assert all(r[2] is None for r in rows(run(nlp, text)))

@@ -1588,9 +1588,8 @@ def _clause_of(hit: _Hit, q: QuoteSpan, art: _Article) -> tuple[int, int] | None
                     a for g in c.children if g.dep_ == "pobj" for a in g.children
                     if a.dep_ == "prep" and a.lower_ == "as" and qtoks & {t.i for t in a.subtree}
                 ), None)
-                if named is None:
-                    return None
-                first, last = named.i, _name_end(art, q, named.right_edge.i)
+                if named is not None:
+                    first, last = named.i, _name_end(art, q, named.right_edge.i)
             if c.dep_ == "prep" and hit.cls == "noun":
                 # "his rejection of “...”": what is rejected, not what is said of it
                 first, last = c.i + 1, _name_end(art, q, last)
