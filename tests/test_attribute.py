@@ -1748,3 +1748,13 @@ def test_passive_by_agent_without_as_keeps_no_speaker(nlp: Language) -> None:
     # no "as": the quotation in the agent's phrase is no naming by the agent
     text = "Their ties were highlighted by a declaration of a “no-limits” partnership."
     assert all(r[2] is None for r in rows(run(nlp, text)))
+
+
+# --- a colon quotation whose clause before the colon the parse hangs inside the quotation ---
+
+
+def test_colon_clause_hung_on_the_quoted_verb_introduces_it(nlp: Language) -> None:
+    # the parse makes "delivered" a complement of the quoted "tearing"
+    text = ('Mr. Lopez delivered a snappy retort: "No one is tearing this up. We are going to '
+            'go forward."')
+    assert row_holding(nlp, text, "No one is tearing this up")[2] == "Mr. Lopez"

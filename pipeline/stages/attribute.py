@@ -1128,6 +1128,14 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
                 # (Not across a dash: "POLLS GOT IT RIGHT - Carl Bialik: “...”" is a label.)
                 mark = art._tokens(k, k + 1)
                 root = doc[mark.start].head if mark else None
+                if root is not None and art.inside[root.i] >= 0 and mark.start > 0:
+                    # "Sanders delivered a retort: “No one is ...”", parsed with the colon
+                    # and the clause before it both on the quoted verb: that clause's verb
+                    top, steps = doc[mark.start - 1], 0
+                    while top.head is not top and art.inside[top.head.i] < 0 and steps < 8:
+                        top, steps = top.head, steps + 1
+                    if top.head is not top and top.i < mark.start and art.inside[top.i] < 0:
+                        root = top
                 if root is not None and (
                     art.inside[root.i] >= 0
                     or any(t.text in ("-", *_ASIDE_DASHES) for t in doc[root.i : mark.start])
