@@ -1651,3 +1651,36 @@ def test_a_setting_holding_a_title_stays_a_setting(nlp: Language) -> None:
     # no "as" naming: a quotation in the setting is a title or a term, not the speaker's
     text = "The governor met the trade group during events such as “Harbor Days” last week."
     assert all(r[2] is None for r in rows(run(nlp, text)))
+
+
+# --- prec5: a cue-less quotation after the sentence that frames a direct quotation ---------
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # an adverbial aside in the framing sentence ("as he called for ...", "after X
+        # declared ...") does not take over the quotation that resumes after it
+        ("“We will not back down,” the bishop said in a sermon, as he called for calm in "
+         "the city. “The river belongs to everyone.”", "The river", "the bishop"),
+        ("“We are going to win big,” the senator said at a rally, two hours after the "
+         "networks declared him the winner. “You will be very happy.”", "very happy",
+         "the senator"),
+        # a relative clause about the speaker's allegiance is a description
+        ("“I would use the word careful,” said Tomas Erdal, whom the governor appointed, "
+         "and who now backs the mayor. “Patience is something I admire.”", "Patience",
+         "Tomas Erdal"),
+    ],
+)
+def test_quotation_resumes_the_direct_quote_past_an_aside(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    assert row_holding(nlp, text, content)[2] == speaker
+
+
+def test_quotation_after_a_relative_clause_of_saying_goes_on_with_it(nlp: Language) -> None:
+    # "said X, who said that B. “C.”": the speaker's own report in the relative clause is
+    # what C continues (the relative pronoun stays the mention)
+    text = ("“The plan is too timid,” said Dana Holt, a local organizer who said she would "
+            "join the march. “We need much more than this.”")
+    assert row_holding(nlp, text, "We need much more")[2] == "who"

@@ -2746,8 +2746,32 @@ def _continue_speakers(art: _Article, drafts: list[_Draft]) -> None:
                 d.confidence = 0.7
         if d.speaker is not None and d.quote is not None:
             prev = d
-        elif d.speaker is not None and d.kind != "direct" and not _in_description(d):
+        elif (
+            d.speaker is not None and d.kind != "direct" and not _in_description(d)
+            and not _in_quote_frame(art, prev, d)
+        ):
             prev = d
+
+
+def _in_quote_frame(art: _Article, prev: _Draft | None, d: _Draft) -> bool:
+    """True when a reported clause without quotation marks hangs in the sentence that
+    frames the direct quotation just before it ("“A,” said X, who has said that B. “C.”",
+    "“A,” X said, as he called for B. “C.”"): the writer's aside about the speaker, after
+    which a cue-less quotation resumes the direct quotation, not the aside."""
+    if prev is None or prev.kind != "direct" or prev.cue is None or d.cue is None:
+        return False
+    if d.cue.token.i == prev.cue.token.i:
+        return False
+    if art.sentence_of(d.cue.token.idx) != art.sentence_of(prev.cue.token.idx):
+        return False
+    tok = d.cue.token
+    if (d.cue.cls in _SPEECH or d.cue.cls == "cognition") and (
+        tok.dep_ == "relcl" or (tok.dep_ == "ccomp" and tok.head.i == prev.cue.token.i)
+    ):
+        # "said X, who said that B. “C.”": the speaker's own relative clause of saying or
+        # remembering is a report that C goes on with
+        return False
+    return True
 
 
 def _in_description(d: _Draft) -> bool:
