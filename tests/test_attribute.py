@@ -1684,3 +1684,28 @@ def test_quotation_after_a_relative_clause_of_saying_goes_on_with_it(nlp: Langua
     text = ("“The plan is too timid,” said Dana Holt, a local organizer who said she would "
             "join the march. “We need much more than this.”")
     assert row_holding(nlp, text, "We need much more")[2] == "who"
+
+
+# --- prec5: quoted fragments of one report across a "that" ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        # an extraposed clause: "calling it “A” that X “B”" is one report
+        ('The group released an ad calling it "reckless" that the council "has no plan for '
+         'the river."', 'it "reckless" that the council "has no plan for the river."'),
+        # the complement of a quoted word of feeling
+        ('The pastor ended his campaign on Sunday, telling the crowd that he had "new hope" '
+         'that "the city will heal."', 'he had "new hope" that "the city will heal.'),
+    ],
+)
+def test_fragments_joined_by_that_are_one_report(nlp: Language, text: str, content: str) -> None:
+    got = [r for r in rows(run(nlp, text)) if r[0] != "indirect"]
+    assert [r[1] for r in got] == [content]
+
+
+def test_fragments_with_a_cue_between_stay_two_reports(nlp: Language) -> None:
+    # "adding that": a second cue between the fragments opens a report of its own
+    text = "The mayor called the plan “reckless,” adding that it had “no chance.”"
+    assert len([r for r in rows(run(nlp, text)) if r[0] == "partial"]) == 2

@@ -2558,12 +2558,13 @@ def _same_cue_sentence(
         if d.cue is hit and d.kind == "partial" and d.end <= start and (
             art.sentence_of(d.start) == sent
         ):
-            # not past another verb or a new "that" clause ("... “overblown,” adding that it
-            # had “upside”", "called the merger “a bad deal” and ranked her “the worst”")
+            # not past another cue or verb ("... “overblown,” adding that it had “upside”",
+            # "called the merger “a bad deal” and ranked her “the worst”"); a "that" alone
+            # goes on with the report ("calling it “A” that X “B”", "had “faith” that “B”")
             prev = d.quote.close_end if d.quote is not None else d.end
             between = art._tokens(prev, mark)
             if any(
-                i in art.hit_at or art.doc[i].lower_ == "that" or art.doc[i].pos_ == "VERB"
+                i in art.hit_at or art.doc[i].pos_ == "VERB"
                 for i in between
             ) or _LIST_COMMA.search(art.text, d.quote.end if d.quote else prev, mark):
                 return None
