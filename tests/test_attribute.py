@@ -1709,3 +1709,18 @@ def test_fragments_with_a_cue_between_stay_two_reports(nlp: Language) -> None:
     # "adding that": a second cue between the fragments opens a report of its own
     text = "The mayor called the plan “reckless,” adding that it had “no chance.”"
     assert len([r for r in rows(run(nlp, text)) if r[0] == "partial"]) == 2
+
+
+def test_fragments_across_a_verb_inside_the_report_are_one(nlp: Language) -> None:
+    # the verb between the fragments is the reported subject's, not the speaker's
+    text = ('The mayor, the governor said, had been in office for "a long time" and signed '
+            '"very few laws."')
+    got = [r for r in rows(run(nlp, text)) if r[0] == "partial"]
+    assert len(got) == 1 and "a long time" in got[0][1] and "very few laws" in got[0][1]
+
+
+def test_fragments_across_a_second_verb_of_the_speaker_stay_two(nlp: Language) -> None:
+    # "called X “A” and ranked Y “B”": two things the speaker did, two reports
+    text = ('The governor called the bill "a disaster" and ranked the mayor as one of the '
+            '"worst leaders" in the state.')
+    assert len([r for r in rows(run(nlp, text)) if r[0] == "partial"]) == 2

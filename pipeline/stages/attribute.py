@@ -2558,13 +2558,14 @@ def _same_cue_sentence(
         if d.cue is hit and d.kind == "partial" and d.end <= start and (
             art.sentence_of(d.start) == sent
         ):
-            # not past another cue or verb ("... “overblown,” adding that it had “upside”",
-            # "called the merger “a bad deal” and ranked her “the worst”"); a "that" alone
-            # goes on with the report ("calling it “A” that X “B”", "had “faith” that “B”")
+            # not past another cue or a verb of the speaker's ("... “overblown,” adding that
+            # it had “upside”", "called the merger “a bad deal” and ranked her “the worst”");
+            # a "that" or a verb inside the report goes on with it ("calling it “A” that X
+            # “B”", "had “faith” that “B”", "X had been there “years” and passed “laws”")
             prev = d.quote.close_end if d.quote is not None else d.end
             between = art._tokens(prev, mark)
             if any(
-                i in art.hit_at or art.doc[i].pos_ == "VERB"
+                i in art.hit_at or _second_predicate(art.doc[i], hit)
                 for i in between
             ) or _LIST_COMMA.search(art.text, d.quote.end if d.quote else prev, mark):
                 return None
@@ -2574,6 +2575,14 @@ def _same_cue_sentence(
                 return None  # "chanted “Send them home” and “Build the wall”": two sayings
             return d
     return None
+
+
+def _second_predicate(tok: Token, hit: _Hit) -> bool:
+    """True for a verb coordinated with the cue itself ("called the merger “a bad deal” and
+    ranked her “the worst”": a second thing the speaker did), not a verb inside the reported
+    clause ("pledged that X “really is” for free trade but wants “tougher” deals", "said X
+    had been there for “years” and passed “many bills”")."""
+    return tok.pos_ == "VERB" and tok.dep_ == "conj" and tok.head.i == hit.token.i
 
 
 def _overlap(a: int, b: int, c: int, d: int) -> int:
