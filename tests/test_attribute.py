@@ -1758,3 +1758,76 @@ def test_colon_clause_hung_on_the_quoted_verb_introduces_it(nlp: Language) -> No
     text = ('Mr. Lopez delivered a snappy retort: "No one is tearing this up. We are going to '
             'go forward."')
     assert row_holding(nlp, text, "No one is tearing this up")[2] == "Mr. Lopez"
+
+
+# --- prec5: a cue-less quotation after the sentence that frames a direct quotation ---------
+
+
+@pytest.mark.parametrize(
+    "text, content, speaker",
+    [
+        # an adverbial aside in the framing sentence ("as he called for ...", "after X
+        # declared ...") does not take over the quotation that resumes after it
+        ("“We will not back down,” the bishop said in a sermon, as he called for calm in "
+         "the city. “The river belongs to everyone.”", "The river", "the bishop"),
+        ("“We are going to win big,” the senator said at a rally, two hours after the "
+         "networks declared him the winner. “You will be very happy.”", "very happy",
+         "the senator"),
+        # a relative clause about the speaker's allegiance is a description
+        ("“I would use the word careful,” said Tomas Erdal, whom the governor appointed, "
+         "and who now backs the mayor. “Patience is something I admire.”", "Patience",
+         "Tomas Erdal"),
+    ],
+)
+def test_quotation_resumes_the_direct_quote_past_an_aside(
+    nlp: Language, text: str, content: str, speaker: str
+) -> None:
+    assert row_holding(nlp, text, content)[2] == speaker
+
+
+def test_quotation_after_a_relative_clause_of_saying_goes_on_with_it(nlp: Language) -> None:
+    # "said X, who said that B. “C.”": the speaker's own report in the relative clause is
+    # what C continues (the relative pronoun stays the mention)
+    text = ("“The plan is too timid,” said Dana Holt, a local organizer who said she would "
+            "join the march. “We need much more than this.”")
+    assert row_holding(nlp, text, "We need much more")[2] == "who"
+
+
+# --- prec5: quoted fragments of one report across a "that" ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        # an extraposed clause: "calling it “A” that X “B”" is one report
+        ('The group released an ad calling it "reckless" that the council "has no plan for '
+         'the river."', 'it "reckless" that the council "has no plan for the river."'),
+        # the complement of a quoted word of feeling
+        ('The pastor ended his campaign on Sunday, telling the crowd that he had "new hope" '
+         'that "the city will heal."', 'he had "new hope" that "the city will heal.'),
+    ],
+)
+def test_fragments_joined_by_that_are_one_report(nlp: Language, text: str, content: str) -> None:
+    got = [r for r in rows(run(nlp, text)) if r[0] != "indirect"]
+    assert [r[1] for r in got] == [content]
+
+
+def test_fragments_with_a_cue_between_stay_two_reports(nlp: Language) -> None:
+    # "adding that": a second cue between the fragments opens a report of its own
+    text = "The mayor called the plan “reckless,” adding that it had “no chance.”"
+    assert len([r for r in rows(run(nlp, text)) if r[0] == "partial"]) == 2
+
+
+def test_fragments_across_a_verb_inside_the_report_are_one(nlp: Language) -> None:
+    # the verb between the fragments is the reported subject's, not the speaker's
+    text = ('The mayor, the governor said, had been in office for "a long time" and signed '
+            '"very few laws."')
+    got = [r for r in rows(run(nlp, text)) if r[0] == "partial"]
+    assert len(got) == 1 and "a long time" in got[0][1] and "very few laws" in got[0][1]
+
+
+def test_fragments_across_a_second_verb_of_the_speaker_stay_two(nlp: Language) -> None:
+    # "called X “A” and ranked Y “B”": two things the speaker did, two reports
+    text = ('The governor called the bill "a disaster" and ranked the mayor as one of the '
+            '"worst leaders" in the state.')
+    assert len([r for r in rows(run(nlp, text)) if r[0] == "partial"]) == 2

@@ -2607,12 +2607,14 @@ def _same_cue_sentence(
         if d.cue is hit and d.kind == "partial" and d.end <= start and (
             art.sentence_of(d.start) == sent
         ):
-            # not past another verb or a new "that" clause ("... “overblown,” adding that it
-            # had “upside”", "called the merger “a bad deal” and ranked her “the worst”")
+            # not past another cue or a verb of the speaker's ("... “overblown,” adding that
+            # it had “upside”", "called the merger “a bad deal” and ranked her “the worst”");
+            # a "that" or a verb inside the report goes on with it ("calling it “A” that X
+            # “B”", "had “faith” that “B”", "X had been there “years” and passed “laws”")
             prev = d.quote.close_end if d.quote is not None else d.end
             between = art._tokens(prev, mark)
             if any(
-                i in art.hit_at or art.doc[i].lower_ == "that" or art.doc[i].pos_ == "VERB"
+                i in art.hit_at or _second_predicate(art.doc[i], hit)
                 for i in between
             ) or _LIST_COMMA.search(art.text, d.quote.end if d.quote else prev, mark):
                 return None
@@ -2622,6 +2624,14 @@ def _same_cue_sentence(
                 return None  # "chanted “Send them home” and “Build the wall”": two sayings
             return d
     return None
+
+
+def _second_predicate(tok: Token, hit: _Hit) -> bool:
+    """True for a verb coordinated with the cue itself ("called the merger “a bad deal” and
+    ranked her “the worst”": a second thing the speaker did), not a verb inside the reported
+    clause ("pledged that X “really is” for free trade but wants “tougher” deals", "said X
+    had been there for “years” and passed “many bills”")."""
+    return tok.pos_ == "VERB" and tok.dep_ == "conj" and tok.head.i == hit.token.i
 
 
 def _overlap(a: int, b: int, c: int, d: int) -> int:
@@ -2826,8 +2836,32 @@ def _continue_speakers(art: _Article, drafts: list[_Draft]) -> None:
                 d.confidence = 0.7
         if d.speaker is not None and d.quote is not None:
             prev = d
-        elif d.speaker is not None and d.kind != "direct" and not _in_description(d):
+        elif (
+            d.speaker is not None and d.kind != "direct" and not _in_description(d)
+            and not _in_quote_frame(art, prev, d)
+        ):
             prev = d
+
+
+def _in_quote_frame(art: _Article, prev: _Draft | None, d: _Draft) -> bool:
+    """True when a reported clause without quotation marks hangs in the sentence that
+    frames the direct quotation just before it ("“A,” said X, who has said that B. “C.”",
+    "“A,” X said, as he called for B. “C.”"): the writer's aside about the speaker, after
+    which a cue-less quotation resumes the direct quotation, not the aside."""
+    if prev is None or prev.kind != "direct" or prev.cue is None or d.cue is None:
+        return False
+    if d.cue.token.i == prev.cue.token.i:
+        return False
+    if art.sentence_of(d.cue.token.idx) != art.sentence_of(prev.cue.token.idx):
+        return False
+    tok = d.cue.token
+    if (d.cue.cls in _SPEECH or d.cue.cls == "cognition") and (
+        tok.dep_ == "relcl" or (tok.dep_ == "ccomp" and tok.head.i == prev.cue.token.i)
+    ):
+        # "said X, who said that B. “C.”": the speaker's own relative clause of saying or
+        # remembering is a report that C goes on with
+        return False
+    return True
 
 
 def _in_description(d: _Draft) -> bool:
