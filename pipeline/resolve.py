@@ -385,12 +385,20 @@ def _clean_end(doc: Doc | list[Token], start: int, end: int) -> int:
 class EntityResolver:
     """Resolve speaker mentions of one article to canonical names."""
 
-    def __init__(self, document: Document, doc: Doc, toks: list[Token] | None = None) -> None:
+    def __init__(
+        self,
+        document: Document,
+        doc: Doc,
+        toks: list[Token] | None = None,
+        heads: list[int] | None = None,
+    ) -> None:
         self.document = document
         self.doc = doc
         # spaCy makes a new Token object on every doc[i]; the hot loops index this list
-        # (``toks``: the caller's list of the doc's tokens, when it has one)
+        # (``toks``: the caller's list of the doc's tokens, when it has one) and ``heads``,
+        # the index of each token's head
         self.toks: list[Token] = list(doc) if toks is None else toks
+        self._heads: list[int] = [t.head.i for t in self.toks] if heads is None else heads
         self.lex = lexicon()
         self.entities: list[_Entity] = []
         self._by_head: dict[int, tuple[_Entity, _Mention]] = {}
@@ -439,10 +447,14 @@ class EntityResolver:
     def _title_at(self, i: int, limit: int) -> int:
         """End of the longest title starting at token i (before ``limit``), or i."""
         best = i
-        stop = min(limit, i + self.lex.max_title_words + 3)
+        stop = min(limit, len(self.toks), i + self.lex.max_title_words + 3)
+        toks = self.toks
+        text = ""  # doc[i:j].text, grown a token at a time
         for j in range(i + 1, stop + 1):
-            if self.lex.is_title(_norm(self.doc[i:j].text)):
+            text += toks[j - 1].text
+            if self.lex.is_title(_norm(text)):
                 best = j
+            text += toks[j - 1].whitespace_
         return best
 
     def _nation(self, text: str) -> str | None:
@@ -563,7 +575,7 @@ class EntityResolver:
 
     def _person_span(self, start: int, end: int) -> tuple[int, int, int] | None:
         """A PERSON entity span without titles, possessive or punctuation: (start, end, head)."""
-        doc = self.doc
+        doc = self.toks
         for i in range(start, end):
             # the NER's "Jim Jordan (R-Ohio)" or "Washington Post Trump": cut them off
             if doc[i].text in ("(", ",", ":", ";", "[", "|") and i > start:
@@ -580,7 +592,7 @@ class EntityResolver:
             tok = doc[start]
             stop = self._title_at(start, end - 1)
             if stop > start:
-                honorific = honorific or _norm(doc[start:stop].text) in self.lex.honorifics
+                honorific = honorific or _norm(self.doc[start:stop].text) in self.lex.honorifics
                 start = stop
             elif (
                 tok.ent_type_ in ("NORP", "GPE")
@@ -964,7 +976,7 @@ class EntityResolver:
         root = span.root if root is None else root
         lemma = _norm(root.lemma_)
         plural = root.tag_ in ("NNS", "NNPS")
-        end = _clean_end(self.doc, span.start, root.i + 1)
+        end = _clean_end(self.toks, span.start, root.i + 1)
         start = span.start
         toks = self.toks
         while start < end - 1 and toks[start].lower_ in _DROP_LEFT:
@@ -1065,7 +1077,7 @@ class EntityResolver:
         return ent
 
     def _add_anonymous(self, chunk: Span, head_word: str, plural: bool) -> _Entity:
-        end = _clean_end(self.doc, chunk.start, chunk.end)
+        end = _clean_end(self.toks, chunk.start, chunk.end)
         end = self._postmodifiers(chunk.root, end)
         name = self._descriptor(chunk.start, end)
         key = _norm(name)
@@ -1091,7 +1103,7 @@ class EntityResolver:
             right = child.right_edge.i + 1
             if right - child.i > 8:
                 break
-            end = _clean_end(self.doc, child.i, right)
+            end = _clean_end(self.toks, child.i, right)
         return end
 
     # ---- coreference
@@ -1099,7 +1111,8 @@ class EntityResolver:
     def _salience(self, ent: _Entity, pos: int, window: int) -> float:
         """Decayed sum of the weights of an entity's mentions before token ``pos``."""
         sent = self._sent[pos]
-        head_of_pos = self.doc[pos].head.i
+        heads = self._heads
+        head_of_pos = heads[pos]
         total = 0.0
         for m in reversed(ent.mentions):
             if m.start >= pos:
@@ -1107,7 +1120,7 @@ class EntityResolver:
             d = sent - m.sent
             if d > window:
                 break
-            if self.doc[m.head].head.i == head_of_pos and d == 0:
+            if d == 0 and heads[m.head] == head_of_pos:
                 continue  # a co-argument of the same verb is not the pronoun's antecedent
             total += m.weight * 0.5**d
         return total
@@ -1476,7 +1489,7 @@ class EntityResolver:
                     return Resolution(res.name, res.kind, "coreference")
         if root.lower_ in _GROUP_PRONOUNS:
             # "those close to him", "everyone I interviewed": unnamed people
-            text = " ".join(self.doc[root.i:_clean_end(self.doc, root.i, span.end)].text.split())
+            text = " ".join(self.doc[root.i:_clean_end(self.toks, root.i, span.end)].text.split())
             return Resolution(text[:1].lower() + text[1:], "anonymous", "mention")
         if root.lower_ in _FIRST_PERSON and not self._quoted[root.i]:
             # a first-person narrator is the author: the byline when the article has one

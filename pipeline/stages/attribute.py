@@ -2881,7 +2881,7 @@ def _in_description(d: _Draft) -> bool:
 
 
 def _records(art: _Article, drafts: list[_Draft], text: str) -> list[Attribution]:
-    resolver = EntityResolver(art.document, art.doc, art.toks)
+    resolver = EntityResolver(art.document, art.doc, art.toks, art.head_of)
     out: list[Attribution] = []
     seen: set[tuple[int, int]] = set()
     cache: dict[tuple[int, int], Resolution] = {}
