@@ -382,6 +382,14 @@ def _clean_end(doc: Doc | list[Token], start: int, end: int) -> int:
     return end
 
 
+def _text(toks: list[Token], start: int, end: int) -> str:
+    """``doc[start:end].text`` from a token list, without building a Span."""
+    end = min(end, len(toks))
+    if end <= start:
+        return ""
+    return "".join([t.text_with_ws for t in toks[start:end - 1]]) + toks[end - 1].text
+
+
 class EntityResolver:
     """Resolve speaker mentions of one article to canonical names."""
 
@@ -483,7 +491,7 @@ class EntityResolver:
     def _add(
         self, ent: _Entity, start: int, end: int, head: int, by: ResolvedBy, index: bool = True
     ) -> _Mention:
-        tok = self.doc[head]
+        tok = self.toks[head]
         weight, speaker = self._weight(tok)
         m = _Mention(start, end, head, self._sent[head], weight, speaker, by)
         ent.mentions.append(m)
@@ -661,7 +669,7 @@ class EntityResolver:
 
     def _looks_like_person(self, start: int, end: int, known: set[str]) -> bool:
         """Whether a proper-noun run the NER left unlabelled is a person's name."""
-        doc = self.doc
+        doc = self.toks
         words = doc[start:end]
         if not all(w.text[:1].isupper() and w.is_alpha for w in words) or end - start > 4:
             return False
@@ -684,8 +692,8 @@ class EntityResolver:
         )
 
     def _add_person(self, start: int, end: int, head: int) -> None:
-        doc = self.doc
-        text = doc[start:end].text
+        doc = self.toks
+        text = _text(doc, start, end)
         entry = outlet_entry(text)
         if entry is not None:
             # the NER's "Bloomberg" PERSON: a news outlet, or an official channel
@@ -765,7 +773,7 @@ class EntityResolver:
     # ---- roles and nationality of a person, from the title before the name and appositions
 
     def _roles_of(self, ent: _Entity, start: int, end: int) -> None:
-        doc = self.doc
+        doc = self.toks
         root = doc[end - 1]
         while root.head.i != root.i and start <= root.head.i < end:
             root = root.head
@@ -795,12 +803,12 @@ class EntityResolver:
 
     def _describe(self, ent: _Entity, start: int, end: int, anchor: Token) -> None:
         """Add roles (titles, role nouns) and nationalities found in ``doc[start:end]``."""
-        doc = self.doc
+        doc = self.toks
         i = start
         while i < end:
             stop = self._title_at(i, end)
             if stop > i:
-                term = _norm(doc[i:stop].text)
+                term = _norm(_text(doc, i, stop))
                 if term not in self.lex.honorifics:
                     ent.roles.add(term)
                     ent.roles.add(_head_word(term))
@@ -820,7 +828,7 @@ class EntityResolver:
     def _tenure(self, ent: _Entity, term: str, i: int, stop: int, start: int) -> None:
         """Note the time a title ``doc[i:stop]`` is stated in: "former U.S. President X",
         "X, the incoming premier", "President-elect X", "Governor-elect X"."""
-        doc = self.doc
+        doc = self.toks
         words = term.split()
         time = self.lex.time_marks.get(words[0]) if len(words) > 1 else None
         if time is not None:
@@ -842,7 +850,7 @@ class EntityResolver:
         self, start: int, end: int, anchor: Token, nations: set[str], affiliations: set[str]
     ) -> None:
         """Nationalities and affiliations modifying ``anchor``, outside prepositional phrases."""
-        doc = self.doc
+        doc = self.toks
         i = start
         while i < end:
             tok = doc[i]
@@ -981,7 +989,7 @@ class EntityResolver:
         toks = self.toks
         while start < end - 1 and toks[start].lower_ in _DROP_LEFT:
             start += 1
-        text = self.doc[start:end].text
+        text = _text(toks, start, end)
         # outlets: the gazetteer's name (asked for proper names only: "people" is not People
         # magazine), or "state broadcaster CCTV", or word cues
         entry = None
@@ -989,7 +997,7 @@ class EntityResolver:
         if root.pos_ == "PROPN" or root.ent_type_ == "ORG" or capital or (
             any(c.isupper() for c in root.text[1:])
         ):
-            entry = outlet_entry(text) or outlet_entry(self.doc[span.start:end].text)
+            entry = outlet_entry(text) or outlet_entry(_text(toks, span.start, end))
         if entry is not None:
             kind: SpeakerKind = "outlet" if entry[1] in _NEWS_KINDS else "organization"
             return kind, entry[0], lemma, plural
@@ -999,7 +1007,7 @@ class EntityResolver:
         if cue and propn and propn[-1].i > cue[0].i:
             # "state broadcaster CCTV": the name after the descriptor
             first = max(cue[-1].i + 1, propn[0].i)
-            name = self.doc[first:propn[-1].i + 1].text
+            name = _text(toks, first, propn[-1].i + 1)
             named = outlet_entry(name)
             return "outlet", named[0] if named else name, lemma, plural
         if root.pos_ == "PROPN" and _norm(root.text) in self.lex.outlet_names and (
@@ -1033,7 +1041,7 @@ class EntityResolver:
 
     def _descriptor(self, start: int, end: int) -> str:
         """An anonymous speaker's descriptor: "The top aide" -> "top aide"."""
-        doc = self.doc
+        doc = self.toks
         while start < end - 1 and (
             doc[start].lower_ in _DROP_LEFT
             or doc[start].tag_ == "PRP$"
@@ -1041,7 +1049,7 @@ class EntityResolver:
         ):
             start += 1
         first = doc[start]
-        text = doc[start:end].text
+        text = _text(doc, start, end)
         # "Officials said" at a sentence start: the capital is the sentence's, not the name's
         sentence_initial = first.is_sent_start or first.i == 0 or (
             not doc[first.i - 1].text[:1].isalnum()
@@ -1206,7 +1214,7 @@ class EntityResolver:
         for i in range(chunk.start, root.i + 1):
             stop = self._title_at(i, root.i + 1)
             if stop == root.i + 1:
-                terms.add(_norm(self.doc[i:stop].text))
+                terms.add(_norm(_text(self.toks, i, stop)))
                 break
         groups = self.lex.groups(terms)
         plural = root.tag_ in ("NNS", "NNPS")
@@ -1312,7 +1320,7 @@ class EntityResolver:
             return self._late[id(ent)]
         self._late[id(ent)] = None
         pos = ent.mentions[0].head
-        tok = self.doc[pos]
+        tok = self.toks[pos]
         if ent.plural or tok.lemma_.lower() == "counterpart":
             return None
         time: str | None = None
