@@ -30,7 +30,7 @@ from __future__ import annotations
 import bisect
 import logging
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -1288,28 +1288,16 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
         # "Obama said he expected Americans will say “no”", "she said her campaign would
         # continue “to break barriers”": an inner cue that is only predicted or planned
         # reports nothing; the quoted words are the outer speaker's.
-        anc, steps = hit.token, 0
-        while anc.head is not anc and steps < 8:
-            outer = art.hit_at.get(anc.head.i)
-            anc, steps = anc.head, steps + 1
-            if (
-                outer is not None and outer.cls in _SPEECH and outer.lemma != "according to"
-                and not _weak_inner(art, outer) and art.speaker_head(outer) is not None
-            ):
+        for outer, _anc in _outer_reports(art, hit.token):
+            if not _weak_inner(art, outer):
                 return outer, True, 0
     gerund = hit.token.dep_ in ("acl", "advcl", "pcomp") and hit.token.tag_ == "VBG"
     inner = art.speaker_head(hit) if gerund else None
     if best[2] and hit.last < lo and (_free_relative(hit.token) or gerund):
         # "Murphy said voters are in what he called a “revolutionary mood”": a pronoun's
         # naming inside what another cue reports is that report's quotation
-        anc, steps = hit.token, 0
-        while anc.head is not anc and steps < 8:
-            outer = art.hit_at.get(anc.head.i)
-            anc, steps = anc.head, steps + 1
-            if (
-                outer is not None and outer.cls in _SPEECH and outer.lemma != "according to"
-                and art.inside[anc.i] < 0 and art.speaker_head(outer) is not None
-            ):
+        for outer, anc in _outer_reports(art, hit.token):
+            if art.inside[anc.i] < 0:
                 if gerund:
                     # "X said it was like Y calling it “...”": the outer speaker's words, but
                     # the gerund's own record and clause (not merged into the outer report)
@@ -1321,10 +1309,24 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
                 return outer, True, 0
     if best[2] and hit.last < lo:
         # (a cue after its quotation, "“...,” she said", is the quotation's own tag)
-        outer = _reporting_cue(art, hit)
-        if outer is not None:
-            return outer, True, 0
+        tag = _reporting_cue(art, hit)
+        if tag is not None:
+            return tag, True, 0
     return best[1], best[2], best[3]
+
+
+def _outer_reports(art: _Article, tok: Token) -> Iterator[tuple[_Hit, Token]]:
+    """The verbs of saying with a speaker above ``tok`` in the parse, nearest first, each
+    with the ancestor that is its cue (at most 8 steps up; "according to" is no report)."""
+    anc, steps = tok, 0
+    while anc.head is not anc and steps < 8:
+        outer = art.hit_at.get(anc.head.i)
+        anc, steps = anc.head, steps + 1
+        if (
+            outer is not None and outer.cls in _SPEECH and outer.lemma != "according to"
+            and art.speaker_head(outer) is not None
+        ):
+            yield outer, anc
 
 
 def _free_relative(tok: Token) -> bool:
