@@ -1831,3 +1831,25 @@ def test_fragments_across_a_second_verb_of_the_speaker_stay_two(nlp: Language) -
     text = ('The governor called the bill "a disaster" and ranked the mayor as one of the '
             '"worst leaders" in the state.')
     assert len([r for r in rows(run(nlp, text)) if r[0] == "partial"]) == 2
+
+
+# --- spk4: small quoted families (", adding", doubled cues, gerunds in a report) ------------
+
+
+def test_adding_with_its_own_quotation_is_a_report_of_its_own(nlp: Language) -> None:
+    # "she said she was thinking, “A,” adding, “B”": the gerund of saying set off by commas
+    # opens a second report; it is not part of the first report's clause
+    text = ("The nurse said she was thinking, ''Oh no, this can't be happening,'' adding, "
+            "''I didn't have any way to put words to my fear.''")
+    got = rows(run(nlp, text))
+    assert [r[1] for r in got] == [
+        "she was thinking, ''Oh no, this can't be happening",
+        "I didn't have any way to put words to my fear.",
+    ]
+    assert [r[2] for r in got] == ["The nurse", "The nurse"]
+
+
+def test_adding_without_a_quotation_stays_in_the_report(nlp: Language) -> None:
+    # "adding" with no quotation of its own ("adding to the noise") is part of the clause
+    text = "The nurse said she was thinking “this cannot be real,” adding to the noise."
+    assert len(rows(run(nlp, text))) == 1

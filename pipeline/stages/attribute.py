@@ -2730,6 +2730,17 @@ def _before_next_report(art: _Article, first: int, last: int) -> int:
     doc = art.doc
     for i in range(first + 1, last):
         t = doc[i]
+        if (
+            t.tag_ == "VBG" and t.dep_ == "advcl" and art.inside[i] < 0
+            and doc[i - 1].is_punct and t.i + 1 < len(doc) and doc[t.i + 1].text in (",", ":")
+        ):
+            # "she was thinking, “...,” adding, “...”": a gerund of saying set off by
+            # commas with a quotation of its own is the next report, not part of this one
+            hit = art.hit_at.get(i)
+            if hit is not None and hit.cls in _SPEECH and any(
+                art.inside[k] >= 0 for k in range(i + 2, min(i + 4, t.right_edge.i + 1))
+            ):
+                return i - 1
         if t.lower_ not in _NEXT_REPORT_MARKS or t.dep_ not in ("prep", "mark") or (
             art.inside[i] >= 0
         ):
