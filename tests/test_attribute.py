@@ -1853,3 +1853,41 @@ def test_adding_without_a_quotation_stays_in_the_report(nlp: Language) -> None:
     # "adding" with no quotation of its own ("adding to the noise") is part of the clause
     text = "The nurse said she was thinking “this cannot be real,” adding to the noise."
     assert len(rows(run(nlp, text))) == 1
+
+
+def test_coordinated_cue_reports_a_quotation_whose_period_hangs_on_the_root(
+    nlp: Language,
+) -> None:
+    # "was defending X, but conceded “A” where ... “B.”": the closing period the parse hangs
+    # on the first verb does not make B that verb's; both fragments are the second cue's
+    text = ("The minister was defending the budget against attacks from the opposition, but "
+            "conceded “a few cases” where the money may have “gone to waste.”")
+    quoted = [r for r in rows(run(nlp, text)) if r[0] != "indirect"]
+    assert [(r[1], r[3]) for r in quoted] == [
+        ("a few cases” where the money may have “gone to waste.", "concede")
+    ]
+
+
+def test_period_on_the_root_still_links_without_a_coordinated_cue(nlp: Language) -> None:
+    # the coordinated verb hangs on the reported clause, not on the cue: the cue reports it
+    text = ("The report said that was not its view and dismissed the claims as “old and false "
+            "allegations.”")
+    assert row_holding(nlp, text, "old and false")[2:] == ("The report", "say")
+
+
+def test_reported_clause_stops_before_a_coordinated_cue_with_its_own_subject(
+    nlp: Language,
+) -> None:
+    # "pledged to fix the “broken” system and she, once again, promised a “...”": the second
+    # cue, with a subject of its own, opens a report of its own
+    text = ("The mayor pledged to cut taxes, fix the city’s “broken” bus system and she, once "
+            "again, promised a “new deal” for workers.")
+    got = rows(run(nlp, text))
+    assert ("partial", "fix the city’s “broken” bus system", "The mayor", "pledge") in got
+    assert ("partial", "a “new deal” for workers", "she", "promise") in got
+
+
+def test_reported_clause_runs_over_a_coordinated_clause_that_is_no_cue(nlp: Language) -> None:
+    text = ("The mayor pledged to cut taxes, fix the city’s “broken” bus system and she will "
+            "lower fares.")
+    assert row_holding(nlp, text, "broken")[1].endswith("she will lower fares")

@@ -1178,9 +1178,11 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
     holders: set[int] = set()  # the quotation's tokens and the words that govern them
     head_of, hit_at = art.head_of, art.hit_at
     toks = art.toks
+    by_mark: dict[int, int] = {}  # the cues reached only from the quotation's punctuation
     for t in qtoks:
         a, d = t, 0
         holders.add(t)
+        into = by_mark if toks[t].is_punct else depth
         while head_of[a] != a and d < 8:
             if a < head_of[a] in hit_at and toks[a].dep_ == "advcl" and any(
                 c.dep_ == "mark" and c.lower_ in _REASON_MARKS for c in toks[a].children
@@ -1194,8 +1196,16 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
             if a in qtoks:
                 continue
             holders.add(a)
-            if a in hit_at and (a not in depth or depth[a] > d):
-                depth[a] = d
+            if a in hit_at and (a not in into or into[a] > d):
+                into[a] = d
+    for a, d in by_mark.items():
+        # A closing period hung on the sentence's root does not link the root's cue when the
+        # words link a cue coordinated with it ("was defending X but admitted Y may have
+        # “slipped through the cracks.”"): the coordinated cue reports the quotation.
+        if (a not in depth or depth[a] > d) and not any(
+            toks[c].dep_ == "conj" and head_of[c] == a for c in depth
+        ):
+            depth[a] = d
     verb = _as_naming(doc, qtoks)
     if verb is None:
         verb = _word_naming(doc, qtoks)
@@ -1367,6 +1377,7 @@ def _reporting_cue(art: _Article, hit: _Hit) -> _Hit | None:
         if cand.i == tok.head.i or _parenthetical(outer, art.inside):
             return outer
     return None
+
 
 
 def _trailing_verb(art: _Article, q: QuoteSpan) -> Token | None:
@@ -1591,6 +1602,7 @@ def _clause_of(hit: _Hit, q: QuoteSpan, art: _Article) -> tuple[int, int] | None
                 ):
                     last = t.i - 1  # "..., according to CCTV" relays; it is not content
                     break
+            last = _before_own_cue(art, c, max(qtoks), last)
             if c.dep_ == "agent":
                 # "an option seen by organizers as a “lifeboat”": the parse hangs the "as"
                 # on the agent, who is the speaker; what is called is from the "as" on
@@ -1626,6 +1638,27 @@ def _clause_of(hit: _Hit, q: QuoteSpan, art: _Article) -> tuple[int, int] | None
                     last = _name_end(art, q, last)
             return _trim(art, first, _before_next_report(art, first, last))
     return None
+
+
+def _before_own_cue(art: _Article, c: Token, after: int, last: int) -> int:
+    """Last token of the reported clause ``c`` (up to ``last``) before a coordinated cue of
+    saying with a subject of its own after the quotation ("pledged to fix the “broken” system
+    and he, once again, pledged a ..."): that cue opens a report of its own."""
+    doc = art.doc
+    for t in c.subtree:
+        hit = art.hit_at.get(t.i)
+        if (
+            hit is None or t.dep_ != "conj" or hit.cls not in _SPEECH or t.left_edge.i <= after
+            or t.i > last or not any(k.dep_ in ("nsubj", "nsubjpass") for k in t.children)
+        ):
+            continue
+        cut = t.left_edge.i - 1
+        while cut > after and (
+            doc[cut].dep_ == "cc" or doc[cut].is_punct and art.inside[cut] < 0
+        ):
+            cut -= 1
+        return min(last, cut)
+    return last
 
 
 #: Links from a quotation's head up to the "as" of a naming verb: "as a “mere” moan",
