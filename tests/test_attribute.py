@@ -1831,3 +1831,79 @@ def test_fragments_across_a_second_verb_of_the_speaker_stay_two(nlp: Language) -
     text = ('The governor called the bill "a disaster" and ranked the mayor as one of the '
             '"worst leaders" in the state.')
     assert len([r for r in rows(run(nlp, text)) if r[0] == "partial"]) == 2
+
+
+# --- ukstyle: house styles PolNeAR lacks (British single marks, wire datelines, titles
+# without full stops) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, content, mention",
+    [
+        # the second mark of ’n’ is no closing mark: the quotation runs to the real one
+        ("‘It was the ’90s all over again, pure rock ’n’ roll,’ Dr Osei said.",
+         "It was the ’90s all over again, pure rock ’n’ roll", "Dr Osei"),
+        ("‘Rock ’n’ roll is far from dead,’ the drummer insisted.",
+         "Rock ’n’ roll is far from dead", "the drummer"),
+        # a plural possessive inside single marks
+        ("‘This is the farmers’ market, not a car park,’ said Ms Varga.",
+         "This is the farmers’ market, not a car park", "Ms Varga"),
+    ],
+)
+def test_apostrophes_inside_single_marks(
+    nlp: Language, text: str, content: str, mention: str
+) -> None:
+    assert rows(run(nlp, text))[0][:3] == ("direct", content, mention)
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("LONDON (Reuters) - ‘We expect prices to ease next year,’ the central bank governor "
+         "said on Thursday.", "We expect prices to ease next year"),
+        ('NEW DELHI, March 3 (AFP) - "We will not bow to pressure," the foreign minister '
+         "said on Friday.", "We will not bow to pressure"),
+        ('NAIROBI (AP) — "The harvest has failed twice," said farmer Grace Wanjiru.',
+         "The harvest has failed twice"),
+    ],
+)
+def test_a_dateline_before_the_quotation_is_no_part_of_it(
+    nlp: Language, text: str, content: str
+) -> None:
+    # the dateline is not words of a clause around the quotation: a direct quote, not a
+    # partial one that takes the dateline in
+    assert rows(run(nlp, text))[0][:2] == ("direct", content)
+
+
+def test_british_quotation_of_several_paragraphs(nlp: Language) -> None:
+    # each paragraph reopens with ‘ and only the last one closes
+    text = ("‘The first thing we did was ring the police,’ said Mr Quinlan.\n\n"
+            "‘They came within ten minutes and searched the whole house.\n\n"
+            "‘Nothing was taken, thank God.’")
+    got = rows(run(nlp, text))
+    assert len(got) == 2
+    assert got[1][1].startswith("They came") and got[1][1].endswith("thank God.")
+    assert got[1][2] == "Mr Quinlan"
+
+
+def test_an_unclosed_single_mark_before_plain_text_stays_dropped(nlp: Language) -> None:
+    text = ("‘The first thing we did was ring the police,’ said Mr Quinlan.\n\n"
+            "‘They came within ten minutes and searched the whole house.\n\n"
+            "Officers left shortly after midnight.")
+    assert [r[1] for r in rows(run(nlp, text))] == ["The first thing we did was ring the police"]
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # an honorific without a full stop opens the name but is no part of it
+        ("‘The results are striking,’ Dr Okonkwo said.", "Okonkwo"),
+        # ... also when the NER takes the name for a place ("Ms" as Mississippi)
+        ("‘It felt like the past,’ Ms Okafor said. ‘It was fine,’ she added.", "Okafor"),
+    ],
+)
+def test_honorific_without_full_stop_is_stripped_from_the_name(
+    nlp: Language, text: str, name: str
+) -> None:
+    atts = run(nlp, text)
+    assert all(a.speaker is not None and a.speaker.name == name for a in atts)

@@ -1571,6 +1571,8 @@ def _embedded(art: _Article, q: QuoteSpan, hit: _Hit) -> bool:
         if sent.start <= i < sent.stop and i not in own and art.inside[i] < 0:
             if step < 0 and doc[i].lower_ in ("that", "as", "and", "but", "because"):
                 continue
+            if step < 0 and i in art.dateline_end:
+                continue  # "LONDON (Reuters) - “...”": a dateline is no part of a clause
             return True
     return False
 
