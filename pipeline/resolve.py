@@ -671,7 +671,11 @@ class EntityResolver:
                 continue
             # "Dr Okafor", "Prof Lee" (no full stop, so the tagger runs the title into the
             # name): the name starts after the title
-            first = i + 1 if end - i > 1 and _norm(tok.text) in self.lex.honorifics else i
+            first = i
+            while first < end - 1 and self._title_at(first, end - 1) > first:
+                first = self._title_at(first, end - 1)
+            if self._title_at(first, end) == end:
+                first = i  # "Chief Minister": titles only, no name after them
             if self._looks_like_person(first, end, known):
                 out.append((first, end, end - 1, "name"))
                 seen.update(range(first, end))

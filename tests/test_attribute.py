@@ -1907,3 +1907,24 @@ def test_honorific_without_full_stop_is_stripped_from_the_name(
 ) -> None:
     atts = run(nlp, text)
     assert all(a.speaker is not None and a.speaker.name == name for a in atts)
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # ranks and titles written without full stops (British, Irish, Singaporean style)
+        ("‘We have made an arrest,’ Det Supt Fiona Kerrigan said.", "Fiona Kerrigan"),
+        ("‘The parish is open to all,’ Fr Declan Moran said.", "Declan Moran"),
+        ("Cllr Aoife Brennan said the council would fight the plan.", "Aoife Brennan"),
+        ("Police spokesman Insp Tan Wei said the suspect was arrested on Sunday.", "Tan Wei"),
+    ],
+)
+def test_titles_without_full_stops(nlp: Language, text: str, name: str) -> None:
+    atts = run(nlp, text)
+    assert atts and atts[0].speaker is not None and atts[0].speaker.name == name
+
+
+def test_a_run_of_titles_alone_is_no_name(nlp: Language) -> None:
+    # "Chief Minister" is a description, not a person called "Minister"
+    atts = run(nlp, "The Chief Minister informed that the state would release relief funds.")
+    assert atts and atts[0].speaker is not None and atts[0].speaker.name == "Chief Minister"
