@@ -5,7 +5,8 @@ never the rest of the article. A double quotation left open at the end of a para
 continues into the next paragraph when that one opens with a quotation mark (the
 typographic convention for quotes of several paragraphs); otherwise it ends with its
 paragraph. A single quotation (British style) does the same when its opening mark starts
-the paragraph; left open otherwise, it is dropped. Apostrophes ("don’t", "’90s", "rock ’n’ roll", the plural possessive
+the paragraph or follows a colon or comma; when the next paragraph does not open with a
+single mark, it is dropped. Apostrophes ("don’t", "’90s", "rock ’n’ roll", the plural possessive
 "leaders’") are told apart from single quotation marks by their context.
 """
 
@@ -255,12 +256,11 @@ def find_quotes(text: str, paragraphs: Iterable[tuple[int, int]]) -> list[QuoteS
             while end > lo and text[end - 1].isspace():
                 end -= 1
             if _introduces(text, lo, bottom.pos) and (
-                bottom.family == "double" or text[bottom.pos] in OPEN_SINGLE
-                and len(stack) == 1 and bottom.pos == first
+                bottom.family == "double" or text[bottom.pos] in OPEN_SINGLE and len(stack) == 1
             ):
                 # a quotation of several paragraphs (British style repeats the opening
                 # single mark on each): an opening ‘ left open that starts its paragraph
-                # runs on when the next paragraph opens with one too
+                # or follows "said:" runs on when the next paragraph opens with one too
                 carry, carry_end, carry_para = bottom, end, index
             elif bottom.family == "double":
                 emit(bottom, end, end, False, index)

@@ -1928,3 +1928,10 @@ def test_a_run_of_titles_alone_is_no_name(nlp: Language) -> None:
     # "Chief Minister" is a description, not a person called "Minister"
     atts = run(nlp, "The Chief Minister informed that the state would release relief funds.")
     assert atts and atts[0].speaker is not None and atts[0].speaker.name == "Chief Minister"
+
+
+def test_british_quotation_of_several_paragraphs_after_said_colon(nlp: Language) -> None:
+    text = "The mayor said: ‘We will rebuild the bridge.\n\n‘And we will do it by spring.’"
+    got = rows(run(nlp, text))
+    assert [(r[0], r[2]) for r in got] == [("direct", "The mayor")]
+    assert got[0][1].startswith("We will rebuild") and got[0][1].endswith("by spring.")
