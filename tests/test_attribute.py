@@ -1935,3 +1935,20 @@ def test_british_quotation_of_several_paragraphs_after_said_colon(nlp: Language)
     got = rows(run(nlp, text))
     assert [(r[0], r[2]) for r in got] == [("direct", "The mayor")]
     assert got[0][1].startswith("We will rebuild") and got[0][1].endswith("by spring.")
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        # a pull quote signed with a dash, a description and a name
+        ("‘The strike will go ahead’ — union leader Grace Wambui.", "union leader Grace Wambui"),
+        ("“The strike will go ahead” — Grace Wambui.", "Grace Wambui"),
+    ],
+)
+def test_dash_signature_with_a_description(nlp: Language, text: str, mention: str) -> None:
+    assert rows(run(nlp, text))[0][:3] == ("direct", "The strike will go ahead", mention)
+
+
+def test_dash_before_a_verb_is_no_signature(nlp: Language) -> None:
+    got = rows(run(nlp, "“It is over” — famous last words."))
+    assert all(r[2] is None for r in got)
