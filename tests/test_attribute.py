@@ -1949,6 +1949,22 @@ def test_dash_signature_with_a_description(nlp: Language, text: str, mention: st
     assert rows(run(nlp, text))[0][:3] == ("direct", "The strike will go ahead", mention)
 
 
-def test_dash_before_a_verb_is_no_signature(nlp: Language) -> None:
+def test_dash_before_lower_case_words_alone_is_no_signature(nlp: Language) -> None:
     got = rows(run(nlp, "“It is over” — famous last words."))
     assert all(r[2] is None for r in got)
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # South Asian and Malaysian honorifics are no part of the name
+        ("Shri Arvind Menon, the district collector, stated that relief camps had been set up.",
+         "Arvind Menon"),
+        ("Smt Lakshmi Rao said the school would reopen on Monday.", "Lakshmi Rao"),
+        ("‘We will act,’ said Tan Sri Azman Rahim.", "Azman Rahim"),
+        ("‘We will act,’ Datuk Seri Azman Rahim said.", "Azman Rahim"),
+    ],
+)
+def test_south_asian_and_malaysian_honorifics(nlp: Language, text: str, name: str) -> None:
+    atts = run(nlp, text)
+    assert atts and atts[0].speaker is not None and atts[0].speaker.name == name
