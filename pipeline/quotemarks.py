@@ -4,7 +4,9 @@ Marks are paired inside each paragraph, so an unbalanced mark costs one quotatio
 never the rest of the article. A double quotation left open at the end of a paragraph
 continues into the next paragraph when that one opens with a quotation mark (the
 typographic convention for quotes of several paragraphs); otherwise it ends with its
-paragraph. Apostrophes ("don’t", "’90s", "rock ’n’ roll", the plural possessive
+paragraph. A single quotation (British style) does the same when its opening mark starts
+the paragraph or follows a colon or comma; when the next paragraph does not open with a
+single mark, it is dropped. Apostrophes ("don’t", "’90s", "rock ’n’ roll", the plural possessive
 "leaders’") are told apart from single quotation marks by their context.
 """
 
@@ -109,6 +111,10 @@ def _classify(text: str, i: int, lo: int, hi: int) -> _Mark:
             return _Mark(i, "single", "apostrophe")
         # A right single mark after a space is an elision ('em) as often as a misused opener.
         return _Mark(i, "single", "open" if ch in STRAIGHT_SINGLE or not prev else "apostrophe")
+    if i - 2 >= lo and text[i - 1] in "nN" and text[i - 2] in "’'" and (
+        i - 3 < lo or text[i - 3].isspace()
+    ):
+        return _Mark(i, "single", "apostrophe")  # the second mark of rock ’n’ roll
     if close_ctx and prev is not None and not prev.isspace():
         return _Mark(i, "single", "close")
     return _Mark(i, "single", "apostrophe")
@@ -215,7 +221,7 @@ def find_quotes(text: str, paragraphs: Iterable[tuple[int, int]]) -> list[QuoteS
                 if marks[0].family == carry.family:
                     stack.append(carry)
                     marks = marks[1:]
-            if not stack:
+            if not stack and carry.family == "double":
                 emit(carry, carry_end, carry_end, False, carry_para)
             carry = None
         for k, m in enumerate(marks):
@@ -249,12 +255,17 @@ def find_quotes(text: str, paragraphs: Iterable[tuple[int, int]]) -> list[QuoteS
             end = hi
             while end > lo and text[end - 1].isspace():
                 end -= 1
-            if bottom.family == "double" and _introduces(text, lo, bottom.pos):
+            if _introduces(text, lo, bottom.pos) and (
+                bottom.family == "double" or text[bottom.pos] in OPEN_SINGLE and len(stack) == 1
+            ):
+                # a quotation of several paragraphs (British style repeats the opening
+                # single mark on each): an opening ‘ left open that starts its paragraph
+                # or follows "said:" runs on when the next paragraph opens with one too
                 carry, carry_end, carry_para = bottom, end, index
             elif bottom.family == "double":
                 emit(bottom, end, end, False, index)
             # An unclosed single mark is more likely an apostrophe than a quotation: drop it.
-    if carry is not None:
+    if carry is not None and carry.family == "double":
         emit(carry, carry_end, carry_end, False, carry_para)
     quotes.sort(key=lambda q: q.start)
     return quotes

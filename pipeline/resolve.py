@@ -519,8 +519,13 @@ class EntityResolver:
         """One pass over the article: people, descriptions, organisations, pronouns."""
         candidates: list[tuple[int, int, int, str]] = []  # start, end, head, what
         person_tokens: set[int] = set()
+        honorifics = self.lex.honorifics
         for ent in self.doc.ents:
-            if ent.label_ != "PERSON":
+            if ent.label_ != "PERSON" and not (
+                # "Ms Okafor" the NER took for a place (Ms, Mississippi): an honorific
+                # opens a person's name
+                len(ent) > 1 and _norm(ent[0].text) in honorifics and ent[1].text[:1].isupper()
+            ):
                 continue
             span = self._person_span(ent.start, ent.end)
             if span is None:
@@ -603,7 +608,7 @@ class EntityResolver:
                 honorific = honorific or _norm(self.doc[start:stop].text) in self.lex.honorifics
                 start = stop
             elif (
-                tok.ent_type_ in ("NORP", "GPE")
+                tok.ent_type_ in ("NORP", "GPE") and not honorific
                 or tok.text in _POSSESSIVE
                 or tok.is_punct
                 or tok.pos_ == "DET"
@@ -619,7 +624,9 @@ class EntityResolver:
             return None
         # A headline fragment such as "Closer China": its last word is mostly a place here.
         last = words[-1].text
-        if self._label_votes[(last, False)] > self._label_votes[(last, True)] and (
+        # (not after an honorific: "Ms Okafor" is a person, whatever the NER said)
+        votes = self._label_votes
+        if not honorific and votes[(last, False)] > votes[(last, True)] and (
             len(words) == 1 or self._nation(last) is not None
         ):
             return None
@@ -662,9 +669,16 @@ class EntityResolver:
             if end <= i:
                 i = j
                 continue
-            if self._looks_like_person(i, end, known):
-                out.append((i, end, end - 1, "name"))
-                seen.update(range(i, end))
+            # "Dr Okafor", "Prof Lee" (no full stop, so the tagger runs the title into the
+            # name): the name starts after the title
+            first = i
+            while first < end - 1 and self._title_at(first, end - 1) > first:
+                first = self._title_at(first, end - 1)
+            if self._title_at(first, end) == end:
+                first = i  # "Chief Minister": titles only, no name after them
+            if self._looks_like_person(first, end, known):
+                out.append((first, end, end - 1, "name"))
+                seen.update(range(first, end))
             i = max(j, i + 1)
 
     def _looks_like_person(self, start: int, end: int, known: set[str]) -> bool:

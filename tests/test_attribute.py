@@ -1891,3 +1891,140 @@ def test_reported_clause_runs_over_a_coordinated_clause_that_is_no_cue(nlp: Lang
     text = ("The mayor pledged to cut taxes, fix the city’s “broken” bus system and she will "
             "lower fares.")
     assert row_holding(nlp, text, "broken")[1].endswith("she will lower fares")
+
+
+# --- ukstyle: house styles PolNeAR lacks (British single marks, wire datelines, titles
+# without full stops) -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, content, mention",
+    [
+        # the second mark of ’n’ is no closing mark: the quotation runs to the real one
+        ("‘It was the ’90s all over again, pure rock ’n’ roll,’ Dr Osei said.",
+         "It was the ’90s all over again, pure rock ’n’ roll", "Dr Osei"),
+        ("‘Rock ’n’ roll is far from dead,’ the drummer insisted.",
+         "Rock ’n’ roll is far from dead", "the drummer"),
+        # a plural possessive inside single marks
+        ("‘This is the farmers’ market, not a car park,’ said Ms Varga.",
+         "This is the farmers’ market, not a car park", "Ms Varga"),
+    ],
+)
+def test_apostrophes_inside_single_marks(
+    nlp: Language, text: str, content: str, mention: str
+) -> None:
+    assert rows(run(nlp, text))[0][:3] == ("direct", content, mention)
+
+
+@pytest.mark.parametrize(
+    "text, content",
+    [
+        ("LONDON (Reuters) - ‘We expect prices to ease next year,’ the central bank governor "
+         "said on Thursday.", "We expect prices to ease next year"),
+        ('NEW DELHI, March 3 (AFP) - "We will not bow to pressure," the foreign minister '
+         "said on Friday.", "We will not bow to pressure"),
+        ('NAIROBI (AP) — "The harvest has failed twice," said farmer Grace Wanjiru.',
+         "The harvest has failed twice"),
+    ],
+)
+def test_a_dateline_before_the_quotation_is_no_part_of_it(
+    nlp: Language, text: str, content: str
+) -> None:
+    # the dateline is not words of a clause around the quotation: a direct quote, not a
+    # partial one that takes the dateline in
+    assert rows(run(nlp, text))[0][:2] == ("direct", content)
+
+
+def test_british_quotation_of_several_paragraphs(nlp: Language) -> None:
+    # each paragraph reopens with ‘ and only the last one closes
+    text = ("‘The first thing we did was ring the police,’ said Mr Quinlan.\n\n"
+            "‘They came within ten minutes and searched the whole house.\n\n"
+            "‘Nothing was taken, thank God.’")
+    got = rows(run(nlp, text))
+    assert len(got) == 2
+    assert got[1][1].startswith("They came") and got[1][1].endswith("thank God.")
+    assert got[1][2] == "Mr Quinlan"
+
+
+def test_an_unclosed_single_mark_before_plain_text_stays_dropped(nlp: Language) -> None:
+    text = ("‘The first thing we did was ring the police,’ said Mr Quinlan.\n\n"
+            "‘They came within ten minutes and searched the whole house.\n\n"
+            "Officers left shortly after midnight.")
+    assert [r[1] for r in rows(run(nlp, text))] == ["The first thing we did was ring the police"]
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # an honorific without a full stop opens the name but is no part of it
+        ("‘The results are striking,’ Dr Okonkwo said.", "Okonkwo"),
+        # ... also when the NER takes the name for a place ("Ms" as Mississippi)
+        ("‘It felt like the past,’ Ms Okafor said. ‘It was fine,’ she added.", "Okafor"),
+    ],
+)
+def test_honorific_without_full_stop_is_stripped_from_the_name(
+    nlp: Language, text: str, name: str
+) -> None:
+    atts = run(nlp, text)
+    assert all(a.speaker is not None and a.speaker.name == name for a in atts)
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # ranks and titles written without full stops (British, Irish, Singaporean style)
+        ("‘We have made an arrest,’ Det Supt Fiona Kerrigan said.", "Fiona Kerrigan"),
+        ("‘The parish is open to all,’ Fr Declan Moran said.", "Declan Moran"),
+        ("Cllr Aoife Brennan said the council would fight the plan.", "Aoife Brennan"),
+        ("Police spokesman Insp Tan Wei said the suspect was arrested on Sunday.", "Tan Wei"),
+    ],
+)
+def test_titles_without_full_stops(nlp: Language, text: str, name: str) -> None:
+    atts = run(nlp, text)
+    assert atts and atts[0].speaker is not None and atts[0].speaker.name == name
+
+
+def test_a_run_of_titles_alone_is_no_name(nlp: Language) -> None:
+    # "Chief Minister" is a description, not a person called "Minister"
+    atts = run(nlp, "The Chief Minister informed that the state would release relief funds.")
+    assert atts and atts[0].speaker is not None and atts[0].speaker.name == "Chief Minister"
+
+
+def test_british_quotation_of_several_paragraphs_after_said_colon(nlp: Language) -> None:
+    text = "The mayor said: ‘We will rebuild the bridge.\n\n‘And we will do it by spring.’"
+    got = rows(run(nlp, text))
+    assert [(r[0], r[2]) for r in got] == [("direct", "The mayor")]
+    assert got[0][1].startswith("We will rebuild") and got[0][1].endswith("by spring.")
+
+
+@pytest.mark.parametrize(
+    "text, mention",
+    [
+        # a pull quote signed with a dash, a description and a name
+        ("‘The strike will go ahead’ — union leader Grace Wambui.", "union leader Grace Wambui"),
+        ("“The strike will go ahead” — Grace Wambui.", "Grace Wambui"),
+    ],
+)
+def test_dash_signature_with_a_description(nlp: Language, text: str, mention: str) -> None:
+    assert rows(run(nlp, text))[0][:3] == ("direct", "The strike will go ahead", mention)
+
+
+def test_dash_before_lower_case_words_alone_is_no_signature(nlp: Language) -> None:
+    got = rows(run(nlp, "“It is over” — famous last words."))
+    assert all(r[2] is None for r in got)
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        # South Asian and Malaysian honorifics are no part of the name
+        ("Shri Arvind Menon, the district collector, stated that relief camps had been set up.",
+         "Arvind Menon"),
+        ("Smt Lakshmi Rao said the school would reopen on Monday.", "Lakshmi Rao"),
+        ("‘We will act,’ said Tan Sri Azman Rahim.", "Azman Rahim"),
+        ("‘We will act,’ Datuk Seri Azman Rahim said.", "Azman Rahim"),
+    ],
+)
+def test_south_asian_and_malaysian_honorifics(nlp: Language, text: str, name: str) -> None:
+    atts = run(nlp, text)
+    assert atts and atts[0].speaker is not None and atts[0].speaker.name == name

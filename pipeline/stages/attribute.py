@@ -1582,6 +1582,8 @@ def _embedded(art: _Article, q: QuoteSpan, hit: _Hit) -> bool:
         if sent.start <= i < sent.stop and i not in own and art.inside[i] < 0:
             if step < 0 and doc[i].lower_ in ("that", "as", "and", "but", "because"):
                 continue
+            if step < 0 and i in art.dateline_end:
+                continue  # "LONDON (Reuters) - “...”": a dateline is no part of a clause
             return True
     return False
 
@@ -2550,6 +2552,15 @@ def _dash_signature(
         return None
     doc = art.doc
     words = [doc[i] for i in toks if not doc[i].is_punct]
+    # "― union leader Mary Odhiambo": a lower-case description before the name
+    lead = 0
+    while lead < min(len(words) - 1, 3) and words[lead].is_lower and (
+        words[lead].pos_ in ("NOUN", "ADJ")
+    ):
+        lead += 1
+    if lead and words[lead].pos_ != "PROPN":
+        return None
+    words = words[lead:]
     if not words or not all(t.is_title or t.is_upper or t.text.lower() in _SMALL_WORDS
                             or t.pos_ == "PROPN" for t in words):
         return None
