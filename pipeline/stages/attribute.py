@@ -1379,20 +1379,32 @@ def _reporting_cue(art: _Article, hit: _Hit) -> _Hit | None:
     return None
 
 
+def _tail_after_closing(art: _Article, q: QuoteSpan) -> tuple[range, str] | None:
+    """For a closed quotation whose words end on ",", "!" or "?" inside the marks ("“...,”"),
+    the tokens of up to 80 characters after it in its paragraph and that punctuation; None
+    otherwise. Where a short clause there may name the speaker ("“...,” she said")."""
+    tail = art.text[q.start:q.close_end].rstrip("”\"'’»")
+    if not q.closed or not tail or tail[-1] not in ",!?":
+        return None
+    after = art._tokens(q.close_end, q.close_end + 80)
+    if not after or art.paragraph_of(art.doc[after.start].idx) != art.paragraph_of(
+        q.close_end - 1
+    ):
+        return None
+    return after, tail[-1]
+
 
 def _trailing_verb(art: _Article, q: QuoteSpan) -> Token | None:
     """The verb of a short clause that closes a quotation's sentence after ",”" ("“...,” an
     angry Hollande retaliated.", "“...,” she smiled."): it introduces the quotation even
     when the lexicon lacks it, the way "X said" does."""
-    tail = art.text[q.start:q.close_end].rstrip("”\"'’»")
-    if not q.closed or not tail or tail[-1] not in ",!?":
+    tail = _tail_after_closing(art, q)
+    if tail is None:
         return None
-    after = art._tokens(q.close_end, q.close_end + 80)
+    after, closing = tail
     doc = art.doc
-    if not after or art.paragraph_of(doc[after.start].idx) != art.paragraph_of(q.close_end - 1):
-        return None
     first = next((doc[i] for i in after if not doc[i].is_space), doc[after.start])
-    if tail[-1] in "!?" and first.is_title and first.pos_ != "PROPN":
+    if closing in "!?" and first.is_title and first.pos_ != "PROPN":
         return None  # “Lock her up!” But ...: a new sentence
     for i in range(after.start, min(after.start + 7, len(doc))):
         t = doc[i]
@@ -1432,13 +1444,11 @@ def _trailing_noun_cue(art: _Article, q: QuoteSpan) -> tuple[Token, Token] | Non
     "!”" whose verb of saying the tagger read as a plural noun or a participle ("“...,” a
     voice-over in the ad states.", "“...?” the 43-year-old asked in a caption."): the
     phrase before the verb says it."""
-    tail = art.text[q.start:q.close_end].rstrip("”\"'’»")
-    if not q.closed or not tail or tail[-1] not in ",!?":
+    tail = _tail_after_closing(art, q)
+    if tail is None:
         return None
-    after = art._tokens(q.close_end, q.close_end + 80)
+    after = tail[0]
     doc = art.doc
-    if not after or art.paragraph_of(doc[after.start].idx) != art.paragraph_of(q.close_end - 1):
-        return None
     lex = cue_lexicon()
     for i in range(after.start, min(after.start + 8, len(doc) - 1)):
         t = doc[i]
