@@ -403,16 +403,17 @@ def _speaker_head(
         if stranded is not None:
             return stranded
     verb = tok
-    if tok.dep_ == "conj" and tok.head.dep_ == "ccomp" and tok.head.head.lemma_ == tok.lemma_ and (
-        _subject(tok, inside) is None
+    subjectless = _subject(tok, inside) is None
+    if subjectless and tok.dep_ == "conj" and tok.head.dep_ == "ccomp" and (
+        tok.head.head.lemma_ == tok.lemma_
     ):
         # "De Blasio said the move was made by X and said, “...”": the second "said"
         # misattached to the first one's complement is the first one's coordinate (not
         # one with a subject of its own: "X said A and the unions say B").
         verb = tok.head.head
-    elif tok.dep_ == "conj" and _subject(tok, inside) is None:
+    elif subjectless and tok.dep_ == "conj":
         verb = _misplaced_conjunct(tok)
-    if _subject(tok, inside) is None:
+    if subjectless:
         for m in tok.children:
             if m.dep_ == "mark" and m.lower_ == "as" and m.i < tok.i:
                 # "As X, a professor, put it, “...”" with X parsed as the object of "As"
@@ -1161,12 +1162,13 @@ def _link(art: _Article, qi: int, q: QuoteSpan) -> tuple[_Hit, bool, int] | None
         ):
             cands.append(_Hit(verb, verb.i, verb.i, verb.lemma_.lower(), "speech"))
             colon.add(verb.i)
-    trailing = _trailing_verb(art, q)
+    tail = _tail_after_closing(art, q)
+    trailing = _trailing_verb(art, *tail) if tail is not None else None
     if trailing is not None and not any(h.token.i == trailing.i for h in cands):
         cands.append(_Hit(trailing, trailing.i, trailing.i, trailing.lemma_.lower(), "speech"))
         colon.add(trailing.i)
-    elif trailing is None:
-        found = _trailing_noun_cue(art, q)
+    elif tail is not None and trailing is None:
+        found = _trailing_noun_cue(art, *tail)
         if found is not None:
             cue, speaker = found
             art.trailing[cue.i] = speaker
@@ -1394,14 +1396,11 @@ def _tail_after_closing(art: _Article, q: QuoteSpan) -> tuple[range, str] | None
     return after, tail[-1]
 
 
-def _trailing_verb(art: _Article, q: QuoteSpan) -> Token | None:
+def _trailing_verb(art: _Article, after: range, closing: str) -> Token | None:
     """The verb of a short clause that closes a quotation's sentence after ",”" ("“...,” an
     angry Hollande retaliated.", "“...,” she smiled."): it introduces the quotation even
-    when the lexicon lacks it, the way "X said" does."""
-    tail = _tail_after_closing(art, q)
-    if tail is None:
-        return None
-    after, closing = tail
+    when the lexicon lacks it, the way "X said" does. (``after``, ``closing``: from
+    ``_tail_after_closing``.)"""
     doc = art.doc
     first = next((doc[i] for i in after if not doc[i].is_space), doc[after.start])
     if closing in "!?" and first.is_title and first.pos_ != "PROPN":
@@ -1439,15 +1438,13 @@ def _cue_lemma(tok: Token) -> str:
     return lemma if lemma in lex else _stem(tok.lower_, lex)
 
 
-def _trailing_noun_cue(art: _Article, q: QuoteSpan) -> tuple[Token, Token] | None:
+def _trailing_noun_cue(
+    art: _Article, after: range, closing: str
+) -> tuple[Token, Token] | None:
     """(cue, speaker) of a short clause closing a quotation's sentence after ",”", "?”" or
     "!”" whose verb of saying the tagger read as a plural noun or a participle ("“...,” a
     voice-over in the ad states.", "“...?” the 43-year-old asked in a caption."): the
-    phrase before the verb says it."""
-    tail = _tail_after_closing(art, q)
-    if tail is None:
-        return None
-    after = tail[0]
+    phrase before the verb says it. (``after``, ``closing``: from ``_tail_after_closing``.)"""
     doc = art.doc
     lex = cue_lexicon()
     for i in range(after.start, min(after.start + 8, len(doc) - 1)):
@@ -1471,7 +1468,7 @@ def _trailing_noun_cue(art: _Article, q: QuoteSpan) -> tuple[Token, Token] | Non
         ] or [doc[i - 1]]
         if len(tops) != 1 or tops[0].pos_ not in ("NOUN", "PROPN", "PRON", "ADJ"):
             return None
-        if tail[-1] in "!?" and doc[after.start].is_title and doc[after.start].pos_ != "PROPN":
+        if closing in "!?" and doc[after.start].is_title and doc[after.start].pos_ != "PROPN":
             return None  # “Lock her up!” But ...: a new sentence
         return t, tops[0]
     return None
@@ -1573,9 +1570,7 @@ def _embedded(art: _Article, q: QuoteSpan, hit: _Hit) -> bool:
     for i in qset:
         t = doc[i]
         if t.head.i == hit.token.i and t.i > t.head.i and (
-            t.dep_ == "oprd"
-            or t.dep_ == "dobj" and hit.lemma not in _TELL_CUES
-            and any(o.dep_ == "dobj" and o.i < t.i for o in hit.token.rights)
+            t.dep_ == "oprd" or _second_object(hit, t)
         ):
             return True  # "calling Smith “a failed actor”": what Smith is called
     own = _cue_frame(hit, qset, art.inside)
@@ -1637,8 +1632,7 @@ def _clause_of(hit: _Hit, q: QuoteSpan, art: _Article) -> tuple[int, int] | None
                 # is named belongs with what it is called (a second object, "calling Smith
                 # “a clown”", is what the first is called).
                 naming = c.dep_ == "oprd" or c.dep_ == "prep" and c.lower_ == "as" or (
-                    c.dep_ == "dobj" and hit.lemma not in _TELL_CUES
-                    and any(o.dep_ == "dobj" and o.i < c.i for o in hit.token.rights)
+                    _second_object(hit, c)
                 )
                 obj = _named_object(hit.token, c.i) if naming else None
                 objs = [o for o in hit.token.children if o.dep_ == "dobj" and o.i < c.i]
@@ -1650,6 +1644,15 @@ def _clause_of(hit: _Hit, q: QuoteSpan, art: _Article) -> tuple[int, int] | None
                     last = _name_end(art, q, last)
             return _trim(art, first, _before_next_report(art, first, last))
     return None
+
+
+def _second_object(hit: _Hit, t: Token) -> bool:
+    """True for a second object of the cue's verb ("calling Smith “a clown”"): what the first
+    object is called. (Verbs of telling take a listener and a message: "told Smith “...”"
+    is no naming.)"""
+    return t.dep_ == "dobj" and hit.lemma not in _TELL_CUES and any(
+        o.dep_ == "dobj" and o.i < t.i for o in hit.token.rights
+    )
 
 
 def _before_own_cue(art: _Article, c: Token, after: int, last: int) -> int:
