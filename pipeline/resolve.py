@@ -605,7 +605,7 @@ class EntityResolver:
             tok = doc[start]
             stop = self._title_at(start, end - 1)
             if stop > start:
-                honorific = honorific or _norm(self.doc[start:stop].text) in self.lex.honorifics
+                honorific = honorific or _norm(_text(doc, start, stop)) in self.lex.honorifics
                 start = stop
             elif (
                 tok.ent_type_ in ("NORP", "GPE") and not honorific
@@ -672,8 +672,8 @@ class EntityResolver:
             # "Dr Okafor", "Prof Lee" (no full stop, so the tagger runs the title into the
             # name): the name starts after the title
             first = i
-            while first < end - 1 and self._title_at(first, end - 1) > first:
-                first = self._title_at(first, end - 1)
+            while first < end - 1 and (stop := self._title_at(first, end - 1)) > first:
+                first = stop
             if self._title_at(first, end) == end:
                 first = i  # "Chief Minister": titles only, no name after them
             if self._looks_like_person(first, end, known):
