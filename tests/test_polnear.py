@@ -76,19 +76,17 @@ def test_beats_textacy(dev_report: object) -> None:
         ("the Clintons' friends and the Bushes' allies", False),
     ],
 )
-def test_quoted_means_quotation_marks_not_apostrophes(content: str, quoted: bool) -> None:
+def test_quoted_means_quotation_marks_not_apostrophes(
+    content: str, quoted: bool, tmp_path: Path
+) -> None:
     """The "quoted" subset: single quotation marks count, an apostrophe does not."""
     ev = _eval_module()
     text = f"Headline.\n\n{content}\n"
     start = text.index(content)
-    ann = (
+    path = tmp_path / "a.ann"
+    path.write_text(
         f"T1\tContent {start} {start + len(content)}\t{content}\n"
-        "T2\tAttribution 0 8\tHeadline\nE1\tAttribution:T2 Content:T1\n"
+        "T2\tAttribution 0 8\tHeadline\nE1\tAttribution:T2 Content:T1\n",
+        encoding="utf-8",
     )
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "a.ann"
-        path.write_text(ann, encoding="utf-8")
-        gold = ev.read_ann(path, text)
-    assert [g.quoted for g in gold] == [quoted]
+    assert [g.quoted for g in ev.read_ann(path, text)] == [quoted]
