@@ -32,10 +32,10 @@ ALL_MARKS = frozenset(
 # What may stand before an opening mark and after a closing one.
 _BEFORE_OPEN = frozenset("([{—–-/:;…")
 _AFTER_CLOSE = frozenset(".,;:!?)]}—–-…/")
-# Words written with a leading apostrophe ('em, 'n', 'til): not the start of a quotation.
 #: double marks, and how an ellipsis is written
 _DOUBLE_MARKS = OPEN_DOUBLE + CLOSE_DOUBLE + STRAIGHT_DOUBLE
 _ELLIPSES = ("…", "...", ". . .")
+# Words written with a leading apostrophe ('em, 'n', 'til): not the start of a quotation.
 _ELISIONS = ("em ", "n ", "n'", "n’", "til ", "cause ", "tis ", "twas ", "bout ", "round ")
 
 
