@@ -1966,7 +1966,7 @@ def test_honorific_without_full_stop_is_stripped_from_the_name(
     nlp: Language, text: str, name: str
 ) -> None:
     atts = run(nlp, text)
-    assert all(a.speaker is not None and a.speaker.name == name for a in atts)
+    assert atts and all(a.speaker is not None and a.speaker.name == name for a in atts)
 
 
 @pytest.mark.parametrize(
